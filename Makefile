@@ -1,0 +1,58 @@
+# The two commands: `make run` (demo app on http://localhost:8501) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+PORT   ?= 8501
+
+.PHONY: run serve test install db lock bench audit messages clean
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+# Demo: migrate the SQLite database, load the synthetic demo data once, serve.
+run: install
+	CARE_DEMO=$${CARE_DEMO:-1} $(BIN)/python -m care seed-demo
+	CARE_DEMO=$${CARE_DEMO:-1} $(BIN)/streamlit run Home.py --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+# A real deployment: migrate, then serve (no demo data; needs CARE_COOKIE_KEY).
+serve: install
+	$(BIN)/python -m care init-db
+	$(BIN)/streamlit run Home.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+test: install
+	$(BIN)/python -m pytest
+
+db: install
+	$(BIN)/python -m care init-db
+
+bench: install
+	$(BIN)/python -m care bench
+
+audit: install
+	$(BIN)/python -m pip_audit -r requirements.txt
+
+# Extract translatable strings and merge them into the French catalog.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+		--omit-header -o care/locale/messages.pot care pages Home.py seeds
+	$(BIN)/pybabel update -i care/locale/messages.pot -d care/locale -l fr -w 100 --no-fuzzy-matching
+
+# Re-pin requirements.txt from requirements.in in a throwaway virtualenv.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -r requirements.in
+	(echo "# Generated from requirements.in by 'make lock' (pip freeze in a fresh venv). Do not edit by hand."; \
+	 .venv-lock/bin/pip freeze --exclude-editable | sort -f) > requirements.txt
+	rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache
