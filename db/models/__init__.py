@@ -1,0 +1,23 @@
+"""Every table, imported here so that `SQLModel.metadata` knows them all."""
+
+from db.models.activity import Activity, ActivityModule, ActivityParticipants
+from db.models.assessment import Mitigation, NeedRating, NeedsAssessment, RiskAssessment, RiskFactorRating
+from db.models.audit import AuditEvent
+from db.models.base import utcnow
+from db.models.case import Case, CaseCodeCounter, Identity, Referral
+from db.models.followup import FollowUp, FollowUpLineProgress, FollowUpScore
+from db.models.journey import ChecklistItem
+from db.models.minor import ChildView, MinorActor, MinorProcedure
+from db.models.plan import Payment, Plan, PlanLine
+from db.models.programme import BudgetCap, Programme, ProgrammeCountry, ProgrammeHistory
+from db.models.reference import Organisation, TrainingModule
+from db.models.user import User, UserCountry, UserProgramme, UserRole
+
+__all__ = [
+    "Activity", "ActivityModule", "ActivityParticipants", "AuditEvent", "BudgetCap", "Case",
+    "CaseCodeCounter", "ChecklistItem", "ChildView", "FollowUp", "FollowUpLineProgress",
+    "FollowUpScore", "Identity", "MinorActor", "MinorProcedure", "Mitigation", "NeedRating",
+    "NeedsAssessment", "Organisation", "Payment", "Plan", "PlanLine", "Programme",
+    "ProgrammeCountry", "ProgrammeHistory", "Referral", "RiskAssessment", "RiskFactorRating",
+    "TrainingModule", "User", "UserCountry", "UserProgramme", "UserRole", "utcnow",
+]

@@ -1,0 +1,106 @@
+"""The case, the identity kept apart from it, the referral register and case codes.
+
+Identity lives in its own table so that every query that does not need a name never
+touches one, and so that it can be encrypted and anonymised on its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import DateTime, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from db.models.base import Versioned, json_field, ts_field, utcnow
+
+
+class Case(Versioned, table=True):
+    __tablename__ = "care_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    # Referral
+    host_country: str = Field(max_length=2, index=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    referral_date: date = Field(index=True)
+    identified_by: str = Field(max_length=30)
+    # The person (no identifying data here)
+    sex: str = Field(max_length=30)  # HTCDS gender
+    birth_date: date | None = Field(default=None, index=True)
+    estimated_age: int | None = None
+    is_minor: bool = Field(default=False, index=True)  # at referral; keeps its procedure
+    nationality: str = Field(max_length=2)
+    languages: list[str] = json_field()
+    exploitation_forms: list[str] = json_field()
+    labour_sector: str | None = Field(default=None, max_length=40)
+    control_methods: list[str] = json_field()
+    recruitment_method: str | None = Field(default=None, max_length=40)
+    vulnerabilities: list[str] = json_field()
+    return_country: str = Field(max_length=2, index=True)
+    return_region: str = Field(default="", max_length=200)
+    # Path
+    stage: str = Field(default="referred", max_length=20, index=True)
+    stage_changed_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    ineligible_reason: str = Field(default="", sa_type=Text)
+    closing_reason: str | None = Field(default=None, max_length=30)
+    closing_note: str = Field(default="", sa_type=Text)
+    closed_on: date | None = None
+    departure_date: date | None = None
+    arrival_date: date | None = None
+    risk_level: str | None = Field(default=None, max_length=10, index=True)  # current overall
+    alarm_open: bool = Field(default=False, index=True)
+    alarm_note: str = Field(default="", sa_type=Text)
+    # Consent (HTCDS AgreementToManagePersonalData and the two others)
+    consent_processing_on: date | None = None
+    consent_method: str = Field(default="", max_length=30)
+    consent_language: str = Field(default="", max_length=8)
+    consent_interpreter: bool = False
+    consent_followup: bool = False
+    consent_sharing: bool = False
+    followup_consent_withdrawn_on: date | None = None
+    anonymised_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = ts_field()
+
+
+class Identity(Versioned, table=True):
+    """Who the person is. Shown only to users allowed to see it; every read is audited."""
+
+    case_id: int = Field(foreign_key="care_case.id", primary_key=True)
+    given_names: str = Field(default="", sa_type=Text)
+    family_names: str = Field(default="", sa_type=Text)
+    aliases: str = Field(default="", sa_type=Text)
+    phone: str = Field(default="", sa_type=Text)
+    contact_return: str = Field(default="", sa_type=Text)
+    emergency_contact: str = Field(default="", sa_type=Text)
+    # Search key(s) for names, never the name itself once encryption is on.
+    name_index: str = Field(default="", sa_type=Text, index=False)
+
+
+class Referral(SQLModel, table=True):
+    """The register of referrals received, kept even when no case may be saved."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    host_country: str = Field(max_length=2)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    referral_date: date
+    outcome: str = Field(default="pending", max_length=20)  # pending|case|not_eligible|declined|no_consent
+    case_id: int | None = Field(default=None, foreign_key="care_case.id")
+    note: str = Field(default="", sa_type=Text)
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = ts_field()
+
+
+class CaseCodeCounter(SQLModel, table=True):
+    """Last number used per programme, host country and year (CARE-FR-2014-0007)."""
+
+    __tablename__ = "case_code_counter"
+    __table_args__ = (UniqueConstraint("programme_id", "host_country", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id")
+    host_country: str = Field(max_length=2)
+    year: int
+    last_number: int = 0

@@ -1,0 +1,51 @@
+"""Users, their roles, countries (focal points) and programmes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime
+from sqlmodel import Field, SQLModel
+
+from db.models.base import Versioned, utcnow
+
+
+class User(Versioned, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(max_length=200)
+    email: str = Field(default="", max_length=254)
+    password_hash: str = Field(max_length=200)
+    language: str = Field(default="en", max_length=8)
+    is_active: bool = True
+    locked: bool = False
+    failed_logins: int = 0
+    must_change_password: bool = False
+    last_login_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # Login cookies issued before this moment are refused (logout, lock): server-side revocation.
+    sessions_revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class UserRole(SQLModel, table=True):
+    __tablename__ = "user_role"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    role: str = Field(max_length=20, primary_key=True)
+
+
+class UserCountry(SQLModel, table=True):
+    """A focal point's country (ISO 3166 alpha-2)."""
+
+    __tablename__ = "user_country"
+
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    country: str = Field(max_length=2, primary_key=True)
+
+
+class UserProgramme(SQLModel, table=True):
+    __tablename__ = "user_programme"
+    user_id: int = Field(foreign_key="app_user.id", primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", primary_key=True)
