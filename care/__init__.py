@@ -1,0 +1,1 @@
+"""CARE case management: the domain. Plain Python, no streamlit (except care/ui/)."""

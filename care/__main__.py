@@ -1,0 +1,128 @@
+"""Command line: `python -m care init-db | seed-demo | user ...`.
+
+Runs without the browser, for the first start and for an admin with a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from care import users
+from care.config import settings
+from care.errors import DomainError
+from db.engine import get_engine, session_scope
+from db.migrate import upgrade
+
+
+def _init_db(_args) -> None:
+    from seeds.reference import seed_reference
+
+    upgrade()
+    with session_scope(get_engine()) as session:
+        seed_reference(session)
+    print(f"database ready: {_safe_url()}")
+
+
+def _seed_demo(args) -> None:
+    if not settings().demo:
+        raise DomainError("Demo data goes only into a demo database: set CARE_DEMO=1.")
+    from seeds.demo import demo_loaded, seed_demo
+
+    _init_db(args)
+    with session_scope(get_engine()) as session:
+        if demo_loaded(session):
+            print("demo data already loaded")
+            return
+        counts = seed_demo(session)
+    print("demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings().database_url).render_as_string(hide_password=True)
+
+
+def _password(args) -> str:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise DomainError("The two passwords differ.")
+    return first
+
+
+def _user_add(args) -> None:
+    data = users.NewUser(
+        username=args.username, name=args.name, password=_password(args), roles=tuple(args.role),
+        email=args.email or "", countries=tuple(args.country or ()), programme_codes=tuple(args.programme or ()),
+        language=args.language, must_change_password=not args.no_change,
+    )
+    with session_scope(get_engine()) as session:
+        users.user_create(session, data, actor=None)
+    print(f"user {args.username} added")
+
+
+def _user_list(_args) -> None:
+    with session_scope(get_engine()) as session:
+        for row in users.users_list(session, actor=None):
+            flags = ("locked " if row.locked else "") + ("" if row.is_active else "inactive")
+            print(f"{row.username:20} {','.join(row.roles):28} {','.join(row.countries):12} "
+                  f"{','.join(row.programmes):24} {flags}")
+
+
+def _user_lock(args, locked: bool) -> None:
+    with session_scope(get_engine()) as session:
+        users.user_set_locked(session, args.username, locked, actor=None)
+    print(f"user {args.username} {'locked' if locked else 'unlocked'}")
+
+
+def _user_set_password(args) -> None:
+    with session_scope(get_engine()) as session:
+        users.user_set_password(session, args.username, _password(args), actor=None, must_change=not args.no_change)
+    print(f"password of {args.username} set")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m care", description="CARE case management")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init-db", help="create or migrate the database, load reference data").set_defaults(func=_init_db)
+    sub.add_parser("seed-demo", help="load the synthetic demo data set (once)").set_defaults(func=_seed_demo)
+
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="add a user (asks for the password)")
+    add.add_argument("username")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", action="append", required=True,
+                     choices=["admin", "coordinator", "focal_point", "manager"])
+    add.add_argument("--country", action="append", help="ISO 3166 alpha-2, for focal points (repeat)")
+    add.add_argument("--programme", action="append", help="programme code (repeat)")
+    add.add_argument("--email")
+    add.add_argument("--language", default="en", choices=["en", "fr"])
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--no-change", action="store_true", help="do not ask for a new password at first login")
+    add.set_defaults(func=_user_add)
+    user.add_parser("list", help="list users").set_defaults(func=_user_list)
+    for name, locked in (("lock", True), ("unlock", False)):
+        p = user.add_parser(name, help=f"{name} a user")
+        p.add_argument("username")
+        p.set_defaults(func=lambda a, locked=locked: _user_lock(a, locked))
+    sp = user.add_parser("set-password", help="set a user's password (asks for it)")
+    sp.add_argument("username")
+    sp.add_argument("--password-stdin", action="store_true")
+    sp.add_argument("--no-change", action="store_true")
+    sp.set_defaults(func=_user_set_password)
+
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except DomainError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The list of cases a user may see: filters, paging, and the order every list uses.
+
+Alarms and high risk come first, so that the most urgent case is never on page two.
+Names are not part of a list row: a list shows case codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case as sql_case
+from sqlmodel import Session, col, func, select
+
+from care.access import Actor, case_scope
+from db.models import Case, Programme
+
+RISK_ORDER = sql_case({"high": 0, "medium": 1, "low": 2}, value=Case.risk_level, else_=3)
+
+
+def urgency_order():
+    """Alarms first, then high, medium, low risk, then the most recent referral."""
+    return [col(Case.alarm_open).desc(), RISK_ORDER, col(Case.referral_date).desc(), col(Case.id).desc()]
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    programme_id: int | None = None
+    host_country: str | None = None
+    return_country: str | None = None
+    stages: tuple[str, ...] = ()
+    minor: bool | None = None
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    code: str
+    programme: str
+    host_country: str
+    return_country: str
+    stage: str
+    is_minor: bool
+    risk_level: str | None
+    alarm_open: bool
+    referral_date: date
+
+
+def _filtered(actor: Actor, flt: CaseFilter):
+    stmt = select(Case.id).where(case_scope(actor))
+    if flt.programme_id:
+        stmt = stmt.where(Case.programme_id == flt.programme_id)
+    if flt.host_country:
+        stmt = stmt.where(Case.host_country == flt.host_country)
+    if flt.return_country:
+        stmt = stmt.where(Case.return_country == flt.return_country)
+    if flt.stages:
+        stmt = stmt.where(col(Case.stage).in_(flt.stages))
+    if flt.minor is not None:
+        stmt = stmt.where(Case.is_minor == flt.minor)
+    if flt.code.strip():
+        stmt = stmt.where(col(Case.code).ilike(f"%{flt.code.strip()}%"))
+    return stmt
+
+
+def cases_list(session: Session, actor: Actor, flt: CaseFilter = CaseFilter(), *, limit: int = 50,
+               offset: int = 0) -> tuple[list[CaseRow], int]:
+    """One page of the cases this actor may see, and how many there are in all."""
+    ids = _filtered(actor, flt)
+    total = session.exec(select(func.count()).select_from(ids.subquery())).one()
+    rows = session.exec(
+        select(Case.id, Case.code, Programme.code, Case.host_country, Case.return_country, Case.stage,
+               Case.is_minor, Case.risk_level, Case.alarm_open, Case.referral_date)
+        .join(Programme, Programme.id == Case.programme_id)
+        .where(col(Case.id).in_(ids))
+        .order_by(*urgency_order())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [CaseRow(*r) for r in rows], total

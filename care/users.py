@@ -1,0 +1,283 @@
+"""Users: who they are, what they may do, and how they log in.
+
+`actor_load` is called on every user action: a user who was locked, deactivated or
+whose roles or countries changed is out, or narrowed, at their next click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, delete, select
+
+from care.access import Actor, Role, require
+from care.audit import audit_record
+from care.config import settings
+from care.errors import DomainError, NotPermitted, Problems
+from care.i18n import LANGUAGES, _
+from care.countries import is_country
+from care.passwords import check_password, hash_password, password_problem
+from db.models import Programme, User, UserCountry, UserProgramme, UserRole, utcnow
+
+
+def _normal_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def actor_load(session: Session, username: str) -> Actor:
+    """The acting user as the database says now; refuses locked or inactive users."""
+    user = session.exec(select(User).where(User.username == _normal_username(username))).first()
+    if user is None or not user.is_active or user.locked:
+        raise NotPermitted(_("Your account is locked or inactive. Ask an administrator."))
+    return _actor_of(session, user)
+
+
+def _actor_of(session: Session, user: User) -> Actor:
+    roles = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
+    countries = session.exec(select(UserCountry.country).where(UserCountry.user_id == user.id)).all()
+    programmes = session.exec(select(UserProgramme.programme_id).where(UserProgramme.user_id == user.id)).all()
+    return Actor(
+        id=user.id,
+        username=user.username,
+        name=user.name,
+        roles=frozenset(Role(r) for r in roles),
+        countries=frozenset(countries),
+        programme_ids=frozenset(programmes),
+        language=user.language,
+        must_change_password=user.must_change_password,
+    )
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    name: str
+    password: str
+    roles: tuple[str, ...]
+    email: str = ""
+    countries: tuple[str, ...] = ()
+    programme_codes: tuple[str, ...] = ()
+    language: str = "en"
+    must_change_password: bool = True
+
+
+def _validate_new_user(session: Session, data: NewUser) -> Problems:
+    problems = Problems()
+    username = _normal_username(data.username)
+    if not username or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
+        problems.add("username", _("A username uses letters, digits, dot, dash or underscore."))
+    elif session.exec(select(User).where(User.username == username)).first():
+        problems.add("username", _("This username is taken."))
+    if not data.name.strip():
+        problems.add("name", _("The name is required."))
+    if not data.roles or any(r not in Role._value2member_map_ for r in data.roles):
+        problems.add("roles", _("Choose at least one role."))
+    if Role.FOCAL_POINT in data.roles and not data.countries:
+        problems.add("countries", _("A focal point needs at least one country."))
+    bad = [c for c in data.countries if not is_country(c)]
+    if bad:
+        problems.add("countries", _("Unknown country code: {codes}").format(codes=", ".join(bad)))
+    if data.language not in LANGUAGES:
+        problems.add("language", _("Unknown language."))
+    problem = password_problem(data.password, username=username, name=data.name)
+    if problem:
+        problems.add("password", problem)
+    return problems
+
+
+def user_create(session: Session, data: NewUser, *, actor: Actor | None) -> User:
+    """Create a user. `actor` None is the command line or the demo seed (audited as system)."""
+    if actor is not None:
+        require(actor, Role.ADMIN)
+    _validate_new_user(session, data).raise_if_any()
+    user = User(
+        username=_normal_username(data.username),
+        name=data.name.strip(),
+        email=data.email.strip(),
+        password_hash=hash_password(data.password),
+        language=data.language,
+        must_change_password=data.must_change_password,
+        updated_by_id=actor.id if actor else None,
+    )
+    session.add(user)
+    session.flush()
+    _set_links(session, user.id, data.roles, data.countries, data.programme_codes)
+    audit_record(session, actor, "user.create", entity="user", entity_id=user.id,
+                 detail={"username": user.username, "roles": list(data.roles), "countries": list(data.countries),
+                         "programmes": list(data.programme_codes)}, username="system")
+    return user
+
+
+def _set_links(session: Session, user_id: int, roles, countries, programme_codes) -> None:
+    for model in (UserRole, UserCountry, UserProgramme):
+        session.exec(delete(model).where(model.user_id == user_id))
+    for r in sorted(set(roles)):
+        session.add(UserRole(user_id=user_id, role=r))
+    for c in sorted({c.upper() for c in countries}):
+        session.add(UserCountry(user_id=user_id, country=c))
+    if programme_codes:
+        ids = session.exec(select(Programme.id).where(col(Programme.code).in_(programme_codes))).all()
+        for pid in sorted(set(ids)):
+            session.add(UserProgramme(user_id=user_id, programme_id=pid))
+    session.flush()
+
+
+def _user_by_name(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == _normal_username(username))).first()
+    if user is None:
+        raise DomainError(_("No such user: {u}").format(u=username), field="username")
+    return user
+
+
+def user_set_locked(session: Session, username: str, locked: bool, *, actor: Actor | None) -> User:
+    if actor is not None:
+        require(actor, Role.ADMIN)
+    user = _user_by_name(session, username)
+    user.locked = locked
+    if locked:
+        user.sessions_revoked_at = utcnow()
+    else:
+        user.failed_logins = 0
+    user.version += 1
+    user.updated_at = utcnow()
+    session.add(user)
+    audit_record(session, actor, "user.unlock" if not locked else "user.lock", entity="user",
+                 entity_id=user.id, detail={"username": user.username}, username="system")
+    return user
+
+
+def user_set_password(session: Session, username: str, password: str, *, actor: Actor | None,
+                      must_change: bool = True) -> User:
+    """An admin (or the command line) sets a password; the user changes it at next login."""
+    if actor is not None:
+        require(actor, Role.ADMIN)
+    user = _user_by_name(session, username)
+    problem = password_problem(password, username=user.username, name=user.name)
+    if problem:
+        raise DomainError(problem, field="password")
+    user.password_hash = hash_password(password)
+    user.must_change_password = must_change
+    user.version += 1
+    user.updated_at = utcnow()
+    session.add(user)
+    audit_record(session, actor, "user.set_password", entity="user", entity_id=user.id,
+                 detail={"username": user.username}, username="system")
+    return user
+
+
+def own_password_change(session: Session, actor: Actor, current: str, new: str, repeat: str) -> None:
+    user = session.get(User, actor.id)
+    problems = Problems()
+    if not check_password(current, user.password_hash):
+        problems.add("current", _("The current password is not correct."))
+    if new != repeat:
+        problems.add("repeat", _("The two new passwords differ."))
+    problem = password_problem(new, username=user.username, name=user.name)
+    if problem:
+        problems.add("new", problem)
+    elif check_password(new, user.password_hash):
+        problems.add("new", _("Choose a password different from the current one."))
+    problems.raise_if_any()
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.version += 1
+    user.updated_at = utcnow()
+    session.add(user)
+    audit_record(session, actor, "user.change_own_password", entity="user", entity_id=user.id)
+
+
+def own_language_set(session: Session, actor: Actor, language: str) -> None:
+    if language not in LANGUAGES:
+        raise DomainError(_("Unknown language."), field="language")
+    user = session.get(User, actor.id)
+    if user.language != language:
+        user.language = language
+        session.add(user)
+        audit_record(session, actor, "user.set_language", entity="user", entity_id=user.id, detail=language)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    username: str
+    name: str
+    roles: list[str]
+    countries: list[str]
+    programmes: list[str]
+    last_login_at: datetime | None
+    locked: bool
+    is_active: bool
+
+
+def users_list(session: Session, *, actor: Actor | None) -> list[UserRow]:
+    if actor is not None:
+        require(actor, Role.ADMIN)
+    rows = []
+    codes = dict(session.exec(select(Programme.id, Programme.code)).all())
+    for user in session.exec(select(User).order_by(User.username)).all():
+        a = _actor_of(session, user)
+        rows.append(UserRow(user.username, user.name, sorted(a.roles), sorted(a.countries),
+                            sorted(codes[p] for p in a.programme_ids), user.last_login_at,
+                            user.locked, user.is_active))
+    return rows
+
+
+# --- login -------------------------------------------------------------------------
+
+
+def login_credentials(session: Session) -> dict:
+    """The credentials streamlit-authenticator checks: active, unlocked users only."""
+    users = session.exec(select(User).where(User.is_active == True, User.locked == False)).all()  # noqa: E712
+    return {
+        "usernames": {
+            u.username: {"name": u.name, "email": u.email, "password": u.password_hash, "failed_login_attempts": 0}
+            for u in users
+        }
+    }
+
+
+def login_succeeded(session: Session, username: str) -> None:
+    user = _user_by_name(session, username)
+    user.failed_logins = 0
+    user.last_login_at = utcnow()
+    session.add(user)
+    audit_record(session, _actor_of(session, user), "login", entity="user", entity_id=user.id)
+
+
+def login_failed(session: Session, username: str) -> bool:
+    """Count a failed login; lock the account after too many in a row. True if now locked."""
+    user = session.exec(select(User).where(User.username == _normal_username(username))).first()
+    if user is None:
+        audit_record(session, None, "login.failed", detail={"reason": "unknown user"}, username="")
+        return False
+    user.failed_logins += 1
+    if user.failed_logins >= settings().max_failed_logins and not user.locked:
+        user.locked = True
+        user.sessions_revoked_at = utcnow()
+        audit_record(session, None, "user.lock", entity="user", entity_id=user.id,
+                     detail={"reason": "failed logins", "count": user.failed_logins}, username=user.username)
+    session.add(user)
+    audit_record(session, None, "login.failed", entity="user", entity_id=user.id,
+                 detail={"count": user.failed_logins}, username=user.username)
+    return user.locked
+
+
+def logout_record(session: Session, actor: Actor, reason: str = "user") -> None:
+    """Log out: every login cookie this user holds, on any browser, stops working."""
+    user = session.get(User, actor.id)
+    user.sessions_revoked_at = utcnow()
+    session.add(user)
+    audit_record(session, actor, "logout", entity="user", entity_id=actor.id, detail={"reason": reason})
+
+
+def cookie_login_allowed(session: Session, username: str, issued_at: datetime) -> bool:
+    """A login cookie is honoured only if issued after the user's last logout or lock."""
+    user = session.exec(select(User).where(User.username == _normal_username(username))).first()
+    if user is None or not user.is_active or user.locked:
+        return False
+    revoked = user.sessions_revoked_at
+    if revoked is None:
+        return True
+    if revoked.tzinfo is None:  # SQLite returns naive UTC
+        revoked = revoked.replace(tzinfo=UTC)
+    return issued_at > revoked

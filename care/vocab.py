@@ -1,0 +1,153 @@
+"""The picklists: stored codes (HTCDS values where HTCDS has a list) and their labels.
+
+Codes are what the database holds and exports carry; labels are translated at display.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from care.i18n import N_, _
+
+
+class Stage(StrEnum):
+    REFERRED = "referred"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    ASSESSED = "assessed"
+    PLAN_APPROVED = "plan_approved"
+    DEPARTED = "departed"
+    ARRIVED = "arrived"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+
+
+STAGE_LABELS = {
+    Stage.REFERRED: N_("Referred"),
+    Stage.ELIGIBLE: N_("Eligible"),
+    Stage.INELIGIBLE: N_("Ineligible"),
+    Stage.ASSESSED: N_("Assessed"),
+    Stage.PLAN_APPROVED: N_("Plan approved"),
+    Stage.DEPARTED: N_("Departed"),
+    Stage.ARRIVED: N_("Arrived"),
+    Stage.FOLLOW_UP: N_("In follow-up"),
+    Stage.CLOSED: N_("Closed"),
+}
+
+# The path in order; `ineligible` and `closed` are ends.
+PATH = [Stage.REFERRED, Stage.ELIGIBLE, Stage.ASSESSED, Stage.PLAN_APPROVED, Stage.DEPARTED,
+        Stage.ARRIVED, Stage.FOLLOW_UP]
+OPEN_STAGES = [s for s in Stage if s not in (Stage.INELIGIBLE, Stage.CLOSED)]
+
+# HTCDS case status for each stage (for a later HTCDS export).
+HTCDS_STATUS = {
+    Stage.REFERRED: "Active", Stage.ELIGIBLE: "Active", Stage.ASSESSED: "Active",
+    Stage.PLAN_APPROVED: "Active", Stage.DEPARTED: "Active", Stage.ARRIVED: "Active",
+    Stage.FOLLOW_UP: "FollowUp", Stage.INELIGIBLE: "ClosedReferred", Stage.CLOSED: "Closed",
+}
+
+CLOSING_REASONS = {
+    "completed": N_("Completed"),
+    "withdrew_consent": N_("Withdrew consent"),
+    "lost_contact": N_("Lost contact"),
+    "re_trafficked": N_("Re-trafficked"),
+    "other": N_("Other"),
+}
+
+ROLE_LABELS = {
+    "admin": N_("Administrator"),
+    "coordinator": N_("Coordinator"),
+    "focal_point": N_("Focal point"),
+    "manager": N_("Manager"),
+}
+
+# HTCDS gender.
+SEX = {
+    "Male": N_("Male"),
+    "Female": N_("Female"),
+    "Transgender/NonConforming": N_("Transgender or non-conforming"),
+    "Unknown": N_("Unknown"),
+}
+
+IDENTIFIED_BY = {
+    "police": N_("Police"),
+    "labour_inspection": N_("Labour inspection"),
+    "ngo": N_("NGO"),
+    "health_services": N_("Health services"),
+    "self_referral": N_("Self-referral"),
+    "other": N_("Other"),
+}
+
+EXPLOITATION_FORMS = {
+    "sexual": N_("Sexual exploitation"),
+    "labour": N_("Labour exploitation"),
+    "forced_begging": N_("Forced begging"),
+    "forced_criminality": N_("Forced criminality"),
+    "domestic_servitude": N_("Domestic servitude"),
+    "forced_marriage": N_("Forced marriage"),
+    "organ_removal": N_("Organ removal"),
+    "other": N_("Other"),
+}
+
+# HTCDS type of labour exploitation.
+LABOUR_SECTORS = {
+    "Agriculture": N_("Agriculture"), "Aquafarming": N_("Aquafarming"), "Begging": N_("Begging"),
+    "Construction": N_("Construction"), "DomesticWork": N_("Domestic work"),
+    "Hospitality": N_("Hospitality"), "IllicitActivities": N_("Illicit activities"),
+    "Manufacturing": N_("Manufacturing"), "MiningOrDrilling": N_("Mining or drilling"),
+    "Peddling": N_("Peddling"), "Transportation": N_("Transportation"), "Other": N_("Other"),
+}
+
+# HTCDS organisation type.
+ORGANISATION_TYPES = {
+    "NGO": N_("NGO"), "LawEnforcement": N_("Law enforcement"),
+    "HealthServiceOrganisation": N_("Health service"),
+    "CentralGovernmentOrganisation": N_("Central government"),
+    "LocalGovernmentOrganisation": N_("Local government"),
+    "ImmigrationService": N_("Immigration service"), "LegalService": N_("Legal service"),
+    "CorporateBusiness": N_("Business"),
+}
+
+CONSENT_METHODS = {
+    "written": N_("Written and signed"),
+    "oral_witnessed": N_("Oral, witnessed"),
+    "oral_recorded": N_("Oral, recorded by staff"),
+}
+
+
+def label(vocabulary: dict, code: str | None) -> str:
+    """The translated label of a code, or the code itself if it is unknown."""
+    if code is None or code == "":
+        return "—"
+    text = vocabulary.get(code)
+    return _(text) if text else str(code)
+
+
+def stage_label(stage: str) -> str:
+    return label(STAGE_LABELS, stage)
+
+# IRP categories and their lines, after the IOM plan template.
+PLAN_CATEGORIES = {
+    "immediate": N_("Immediate assistance"),
+    "economic": N_("Economic"),
+    "social": N_("Social"),
+    "psychosocial": N_("Psychosocial"),
+}
+PLAN_SUBCATEGORIES = {
+    # code: (category, label)
+    "cash_basic_needs": ("immediate", N_("Cash for basic needs")),
+    "temporary_housing": ("immediate", N_("Temporary housing")),
+    "medical_immediate": ("immediate", N_("Immediate medical assistance")),
+    "income_generating": ("economic", N_("Income-generating activity or micro-business")),
+    "job_placement": ("economic", N_("Job placement")),
+    "vocational_training": ("economic", N_("Vocational training")),
+    "housing": ("social", N_("Housing")),
+    "medical_care": ("social", N_("Medical care for the person or family")),
+    "education": ("social", N_("Education")),
+    "legal_assistance": ("social", N_("Legal assistance")),
+    "documents": ("social", N_("Documents")),
+    "childcare": ("social", N_("Childcare")),
+    "security_measures": ("social", N_("Security measures")),
+    "counselling": ("psychosocial", N_("Individual or family counselling")),
+    "community_activities": ("psychosocial", N_("Community activities")),
+}
