@@ -1,0 +1,1 @@
+"""PDF exports. One FPDF per export; only the bytes leave this package."""
