@@ -1,0 +1,1 @@
+"""The few streamlit helpers pages share: login gate, navigation, messages, widgets."""

@@ -1,0 +1,37 @@
+"""Widgets several pages share."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from care.access import Actor
+from care.caselist import CaseFilter, cases_list
+from care.i18n import _
+from care.ui.db import db_session
+from care.vocab import stage_label
+
+CASE_PARAM = "case"
+
+
+def case_picker(actor: Actor, *, key: str, stages: tuple[str, ...] = (), minor: bool | None = None) -> int | None:
+    """Pick one case by code among those the actor may see; remembers it across pages.
+
+    The choice is kept in the address (?case=ID) so a case file link opens the same case
+    on another stage's page.
+    """
+    query = st.text_input(_("Find a case by code"), key=f"{key}_code", placeholder="CARE-FR-2014")
+    with db_session() as session:
+        rows, total = cases_list(session, actor, CaseFilter(code=query, stages=stages, minor=minor), limit=50)
+    if not rows:
+        st.info(_("No case matches."))
+        return None
+    options = [r.id for r in rows]
+    labels = {r.id: f"{r.code} · {stage_label(r.stage)}" + (" · ⚠" if r.alarm_open else "") for r in rows}
+    wanted = st.query_params.get(CASE_PARAM)
+    index = options.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in options else 0
+    chosen = st.selectbox(_("Case"), options, index=index, format_func=labels.get, key=f"{key}_select")
+    if total > len(rows):
+        st.caption(_("Showing the {n} most urgent of {total} cases; type more of the code to narrow.").format(
+            n=len(rows), total=total))
+    st.query_params[CASE_PARAM] = str(chosen)
+    return chosen

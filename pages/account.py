@@ -1,0 +1,45 @@
+"""My account: language and password."""
+
+import streamlit as st
+
+from care import users
+from care.errors import DomainError
+from care.i18n import LANGUAGES, _
+from care.ui.auth import page_gate
+from care.ui.db import db_session
+from care.ui.messages import clear_errors, field_error, flash, remember_error, show_flash
+
+actor = page_gate("account")
+st.title(_("My account"))
+show_flash()
+
+if actor.must_change_password:
+    st.warning(_("Please choose a new password before you continue."))
+
+st.subheader(_("Language"))
+languages = list(LANGUAGES)
+choice = st.selectbox(_("Language"), languages, index=languages.index(actor.language),
+                      format_func=LANGUAGES.get, key="account_language")
+if choice != actor.language:
+    with db_session() as session:
+        users.own_language_set(session, actor, choice)
+    st.rerun()
+
+st.subheader(_("Change my password"))
+with st.form("password_form"):
+    current = st.text_input(_("Current password"), type="password")
+    field_error("password", "current")
+    new = st.text_input(_("New password"), type="password")
+    field_error("password", "new")
+    repeat = st.text_input(_("New password again"), type="password")
+    field_error("password", "repeat")
+    if st.form_submit_button(_("Change password")):
+        try:
+            with db_session() as session:
+                users.own_password_change(session, actor, current, new, repeat)
+        except DomainError as err:
+            remember_error("password", err)
+        else:
+            clear_errors("password")
+            flash(_("Your password was changed."))
+        st.rerun()

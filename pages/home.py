@@ -1,0 +1,48 @@
+"""Home: "my work" for the signed-in user."""
+
+from datetime import date
+
+import streamlit as st
+
+from care.i18n import _, fmt_date
+from care.mywork import my_work
+from care.ui.auth import page_gate
+from care.ui.db import db_session
+from care.vocab import stage_label
+
+actor = page_gate("home")
+st.title(_("My work"))
+
+with db_session() as session:
+    work = my_work(session, actor, today=date.today())
+
+if not work.sees_cases:
+    st.info(_("Your role works with programme figures and administration, not with case files. "
+              "Use the pages in the sidebar."))
+    st.stop()
+
+st.subheader(_("Open cases by stage"))
+cols = st.columns(len(work.open_by_stage))
+for col, (stage, count) in zip(cols, work.open_by_stage.items()):
+    col.metric(stage_label(stage), count)
+
+st.subheader(_("Follow-ups due or overdue"))
+if work.followups_due:
+    st.dataframe(
+        [{_("Case"): f.case_code, _("Due"): fmt_date(f.due_on),
+          _("Status"): _("Overdue") if f.overdue else _("Due")} for f in work.followups_due],
+        hide_index=True, width="stretch",
+    )
+else:
+    st.caption(_("No follow-up due in the next 7 days."))
+
+st.subheader(_("Plans waiting for approval"))
+if work.plans_pending:
+    st.dataframe(
+        [{_("Case"): p.case_code, _("Revision"): p.revision_no,
+          _("Note"): _("Written by you: another coordinator approves it") if p.own else ""}
+         for p in work.plans_pending],
+        hide_index=True, width="stretch",
+    )
+else:
+    st.caption(_("No plan is waiting for approval."))
