@@ -1,0 +1,1 @@
+"""Reference data (programmes, organisations, training modules) and the demo data set."""
