@@ -1,0 +1,76 @@
+"""Fixtures: a fresh database per test, real programmes, actors of every role.
+
+Domain tests run on an in-memory SQLite database built from the models (fast); the
+migration tests build the same schema through Alembic on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("CARE_DEMO", "1")
+os.environ.setdefault("CARE_BCRYPT_ROUNDS", "4")
+
+import pytest  # noqa: E402
+from sqlmodel import Session, SQLModel  # noqa: E402
+
+import db.models  # noqa: E402,F401
+from care.i18n import set_language  # noqa: E402
+from db.engine import make_engine  # noqa: E402
+from seeds.reference import seed_reference  # noqa: E402
+from tests import pg  # noqa: E402
+
+
+@pytest.fixture
+def engine():
+    eng = make_engine("sqlite://")
+    SQLModel.metadata.create_all(eng)
+    with Session(eng) as s:
+        seed_reference(s)
+        s.commit()
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    set_language("en")
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A fresh PostgreSQL schema for this test run, or a skip that says why."""
+    url, reason = pg.test_url()
+    if url is None:
+        pytest.skip(reason)
+    schema_url = pg.create_schema(url)
+    yield schema_url
+    pg.drop_schema(schema_url)
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory):
+    """A migrated SQLite file with the demo data, shared by the page and browser tests."""
+    from care import config
+    from db.engine import session_scope
+    from db.migrate import upgrade
+    from seeds.demo import seed_demo
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'care.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with session_scope(engine) as s:
+        seed_reference(s)
+        seed_demo(s)
+    engine.dispose()
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    config.settings.cache_clear()
+    yield url
+    if previous is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = previous
+    config.settings.cache_clear()

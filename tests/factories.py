@@ -1,0 +1,53 @@
+"""Plain factory functions for tests: actors of each role, and cases.
+
+`make_case` writes a case row directly with plausible defaults; stage tests then move it
+along through the domain functions.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from sqlmodel import Session, select
+
+from care import users
+from care.access import Actor
+from db.models import Case, Identity, Programme
+
+PASSWORD = "correct-horse-battery-staple"
+_counter = itertools.count(1)
+
+
+def programme_id(session: Session, code: str = "CARE") -> int:
+    return session.exec(select(Programme.id).where(Programme.code == code)).one()
+
+
+def make_actor(session: Session, *roles: str, countries=(), programmes=("CARE", "CARE_PLUS", "TACT", "CH_VOT"),
+               username: str | None = None, name: str | None = None) -> Actor:
+    n = next(_counter)
+    username = username or f"{roles[0].replace('_', '')}{n}"
+    users.user_create(session, users.NewUser(
+        username=username, name=name or f"Test User {n}", password=PASSWORD, roles=tuple(roles),
+        countries=tuple(countries), programme_codes=tuple(programmes), must_change_password=False,
+    ), actor=None)
+    session.flush()
+    return users.actor_load(session, username)
+
+
+def make_case(session: Session, *, programme: str = "CARE", host: str = "FR", ret: str = "NG",
+              stage: str = "referred", referral_date: date = date(2014, 3, 10), birth_date: date | None = date(1994, 5, 1),
+              is_minor: bool = False, given: str = "Ada", family: str = "Test", **fields) -> Case:
+    n = next(_counter)
+    case = Case(
+        code=f"{programme}-{host}-{referral_date.year}-{n:04d}", programme_id=programme_id(session, programme),
+        host_country=host, return_country=ret, referral_date=referral_date, identified_by="ngo",
+        sex="Female", birth_date=birth_date, is_minor=is_minor, nationality=ret, stage=stage,
+        consent_processing_on=referral_date, consent_method="written", consent_language="en",
+        consent_followup=True, consent_sharing=True, **fields,
+    )
+    session.add(case)
+    session.flush()
+    session.add(Identity(case_id=case.id, given_names=given, family_names=family))
+    session.flush()
+    return case

@@ -1,0 +1,35 @@
+"""Outside demo mode the app refuses a missing, default or short cookie key."""
+
+import pytest
+
+from care.config import DEMO_COOKIE_KEY, ConfigError, check_settings, load_settings
+
+
+@pytest.mark.parametrize("key", [None, DEMO_COOKIE_KEY, "too-short"])
+def test_unsafe_cookie_key_is_refused_outside_demo(monkeypatch, tmp_path, key):
+    monkeypatch.setenv("CARE_SECRETS_FILE", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("CARE_DEMO", "0")
+    if key is None:
+        monkeypatch.delenv("CARE_COOKIE_KEY", raising=False)
+    else:
+        monkeypatch.setenv("CARE_COOKIE_KEY", key)
+    with pytest.raises(ConfigError):
+        check_settings(load_settings())
+
+
+def test_secret_from_secrets_file_is_accepted(monkeypatch, tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('CARE_COOKIE_KEY = "' + "k" * 40 + '"\n')
+    monkeypatch.setenv("CARE_SECRETS_FILE", str(secrets))
+    monkeypatch.setenv("CARE_DEMO", "0")
+    monkeypatch.delenv("CARE_COOKIE_KEY", raising=False)
+    check_settings(load_settings())
+
+
+def test_demo_mode_runs_with_the_demo_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("CARE_SECRETS_FILE", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("CARE_DEMO", "1")
+    monkeypatch.delenv("CARE_COOKIE_KEY", raising=False)
+    s = load_settings()
+    assert s.cookie_key == DEMO_COOKIE_KEY
+    check_settings(s)
