@@ -11,6 +11,7 @@ import sys
 
 from care import users
 from care.config import settings
+from care.backup import BackupError
 from care.errors import DomainError
 from db.engine import get_engine, session_scope
 from db.migrate import upgrade
@@ -37,6 +38,37 @@ def _seed_demo(args) -> None:
             return
         counts = seed_demo(session)
     print("demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _backup(args) -> None:
+    import getpass as gp
+    from pathlib import Path
+
+    from care.audit import audit_record
+    from care.backup import backup, default_backup_path
+    from care.config import ROOT
+
+    url = settings().database_url
+    dest = Path(args.to) if args.to else default_backup_path(url, ROOT / "backups")
+    backup(url, dest)
+    with session_scope(get_engine()) as session:  # after the copy: the copy does not hold its own record
+        audit_record(session, None, "export.backup", detail={"file": dest.name}, username=f"cli:{gp.getuser()}")
+    print(f"backup written: {dest}")
+
+
+def _restore(args) -> None:
+    import getpass as gp
+    from pathlib import Path
+
+    from care.audit import audit_record
+    from care.backup import restore
+
+    if not args.yes:
+        raise DomainError("Restoring replaces everything in the database. Stop the app, then run again with --yes.")
+    restore(settings().database_url, Path(args.file))
+    with session_scope(get_engine()) as session:
+        audit_record(session, None, "restore", detail={"file": Path(args.file).name}, username=f"cli:{gp.getuser()}")
+    print(f"restored from {args.file}")
 
 
 def _safe_url() -> str:
@@ -91,6 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("init-db", help="create or migrate the database, load reference data").set_defaults(func=_init_db)
     sub.add_parser("seed-demo", help="load the synthetic demo data set (once)").set_defaults(func=_seed_demo)
 
+    bk = sub.add_parser("backup", help="write a consistent copy of the database")
+    bk.add_argument("--to", help="file to write (default: backups/care-<UTC time>.db or .dump)")
+    bk.set_defaults(func=_backup)
+    rs = sub.add_parser("restore", help="replace the database's content with a backup (stop the app first)")
+    rs.add_argument("file")
+    rs.add_argument("--yes", action="store_true", help="confirm: everything in the database is replaced")
+    rs.set_defaults(func=_restore)
+
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="add a user (asks for the password)")
     add.add_argument("username")
@@ -120,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         args.func(args)
     except DomainError as err:
         print(f"error: {err.message}", file=sys.stderr)
+        return 1
+    except BackupError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 1
     return 0
 

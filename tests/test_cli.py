@@ -48,3 +48,14 @@ def test_seed_demo_refuses_outside_demo_mode(cli_db, monkeypatch, capsys):
     config.settings.cache_clear()
     code, out = run(monkeypatch, capsys, "seed-demo")
     assert code == 1 and "CARE_DEMO=1" in out
+
+
+def test_backup_and_restore_commands(cli_db, monkeypatch, capsys, tmp_path):
+    assert run(monkeypatch, capsys, "init-db")[0] == 0
+    target = tmp_path / "copy.db"
+    code, out = run(monkeypatch, capsys, "backup", "--to", str(target))
+    assert code == 0 and target.is_file(), out
+    code, out = run(monkeypatch, capsys, "restore", str(target))
+    assert code == 1 and "--yes" in out
+    code, out = run(monkeypatch, capsys, "restore", str(target), "--yes")
+    assert code == 0, out
