@@ -107,3 +107,16 @@ def test_french_user_gets_french_home(demo_db_url):
     finally:
         with session_scope(engine_for(demo_db_url)) as s:
             users.own_language_set(s, users.actor_load(s, "manager"), "en")
+
+
+def test_idle_session_ends(demo_db_url):
+    import time
+
+    from care.config import settings
+
+    at = signed_in("../Home.py", "coord")
+    at.session_state["_last_seen"] = time.time() - settings().idle_minutes * 60 - 5
+    at.run()
+    assert not at.exception
+    assert any("without activity" in w.value for w in at.warning)
+    assert not at.session_state["authentication_status"]
