@@ -1,0 +1,118 @@
+"""Administration: referring and partner organisations, and training modules (add, rename, retire)."""
+
+import streamlit as st
+
+from care import reference_lists as rl
+from care.countries import all_country_codes, country_name
+from care.i18n import _
+from care.ui import admin as ui
+from care.ui.auth import page_gate
+from care.ui.db import db_session
+from care.ui.messages import field_error, form_errors, show_flash
+from care.vocab import ORGANISATION_TYPES, label
+
+actor = page_gate("admin_reference")
+st.title(_("Reference lists"))
+show_flash()
+st.caption(_("A retired entry is no longer offered for new records; the records that use it keep it."))
+
+
+def status(retired: bool) -> str:
+    return _("Retired") if retired else _("In use")
+
+
+countries = sorted(all_country_codes(), key=lambda c: country_name(c).casefold())
+org_types = list(ORGANISATION_TYPES)
+orgs_tab, modules_tab = st.tabs([_("Organisations"), _("Training modules")])
+
+with orgs_tab:
+    country = st.selectbox(_("Country"), ["", *countries], key="org_country",
+                           format_func=lambda c: country_name(c) if c else _("All countries"))
+    with db_session() as session:
+        orgs = rl.organisations_list(session, actor, country=country or None)
+    st.dataframe([{_("Name"): o.name, _("Type"): label(ORGANISATION_TYPES, o.org_type),
+                   _("Country"): country_name(o.country), _("Status"): status(o.retired)} for o in orgs],
+                 hide_index=True, width="stretch")
+
+    form = "org_add"
+    k = f"{form}_{ui.form_round(form)}"
+    with st.form(k):
+        st.markdown(_("**Add an organisation**"))
+        form_errors(form)
+        name = st.text_input(_("Name"), key=f"{k}_name")
+        field_error(form, "name")
+        org_type = st.selectbox(_("Type (HTCDS)"), org_types, format_func=lambda t: label(ORGANISATION_TYPES, t),
+                                key=f"{k}_type")
+        field_error(form, "org_type")
+        org_country = st.selectbox(_("Country"), countries, format_func=country_name, key=f"{k}_country",
+                                   index=countries.index(country) if country else None)
+        field_error(form, "country")
+        if st.form_submit_button(_("Add")):
+            ui.save_and_rerun(form, lambda s: rl.organisation_add(s, actor, name=name, org_type=org_type, country=org_country or ""),
+                 _("Organisation added."))
+
+    if orgs:
+        orgs_by_id = {o.id: o for o in orgs}
+        chosen = st.selectbox(_("Change an organisation"), list(orgs_by_id), key="org_pick",
+                              format_func=lambda i: f"{orgs_by_id[i].name} ({orgs_by_id[i].country})")
+        org = orgs_by_id[chosen]
+        form = f"org_edit_{org.id}"
+        opened = ui.opened_version(form, org.version)
+        ui.stale_notice(form, opened, org.version)
+        k = f"{form}_v{opened}"
+        with st.form(k):
+            form_errors(form)
+            name = st.text_input(_("Name"), value=org.name, key=f"{k}_name")
+            field_error(form, "name")
+            org_type = st.selectbox(_("Type (HTCDS)"), org_types, index=org_types.index(org.org_type)
+                                    if org.org_type in org_types else 0,
+                                    format_func=lambda t: label(ORGANISATION_TYPES, t), key=f"{k}_type")
+            field_error(form, "org_type")
+            st.caption(_("Status: {status}").format(status=status(org.retired)))
+            left, right = st.columns(2)
+            if left.form_submit_button(_("Save"), type="primary"):
+                ui.save_and_rerun(form, lambda s: rl.organisation_update(s, actor, organisation_id=org.id, name=name,
+                                                            org_type=org_type, version=opened), _("Saved."))
+            if right.form_submit_button(_("Bring back") if org.retired else _("Retire")):
+                ui.save_and_rerun(form, lambda s: rl.organisation_retire(s, actor, organisation_id=org.id, retired=not org.retired,
+                                                            version=opened),
+                     _("Brought back into use.") if org.retired else _("Retired: no longer offered for new records."))
+
+with modules_tab:
+    with db_session() as session:
+        modules = rl.training_modules_list(session, actor)
+    st.dataframe([{_("Training module"): m.name, _("Status"): status(m.retired)} for m in modules],
+                 hide_index=True, width="stretch")
+
+    form = "module_add"
+    k = f"{form}_{ui.form_round(form)}"
+    with st.form(k):
+        st.markdown(_("**Add a training module**"))
+        form_errors(form)
+        name = st.text_input(_("Name"), key=f"{k}_name")
+        field_error(form, "name")
+        if st.form_submit_button(_("Add")):
+            ui.save_and_rerun(form, lambda s: rl.training_module_add(s, actor, name=name), _("Training module added."))
+
+    if modules:
+        modules_by_id = {m.id: m for m in modules}
+        chosen = st.selectbox(_("Change a training module"), list(modules_by_id), format_func=lambda i: modules_by_id[i].name,
+                              key="module_pick")
+        module = modules_by_id[chosen]
+        form = f"module_edit_{module.id}"
+        opened = ui.opened_version(form, module.version)
+        ui.stale_notice(form, opened, module.version)
+        k = f"{form}_v{opened}"
+        with st.form(k):
+            form_errors(form)
+            name = st.text_input(_("Name"), value=module.name, key=f"{k}_name")
+            field_error(form, "name")
+            st.caption(_("Status: {status}").format(status=status(module.retired)))
+            left, right = st.columns(2)
+            if left.form_submit_button(_("Rename"), type="primary"):
+                ui.save_and_rerun(form, lambda s: rl.training_module_rename(s, actor, module_id=module.id, name=name,
+                                                               version=opened), _("Saved."))
+            if right.form_submit_button(_("Bring back") if module.retired else _("Retire")):
+                ui.save_and_rerun(form, lambda s: rl.training_module_retire(s, actor, module_id=module.id,
+                                                               retired=not module.retired, version=opened),
+                     _("Brought back into use.") if module.retired else _("Retired: no longer offered for new records."))
