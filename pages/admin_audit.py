@@ -29,13 +29,15 @@ with st.form(form):
     username = left.selectbox(_("User"), ["", *usernames], format_func=lambda u: u or _("Anyone"), key="audit_user")
     action = right.selectbox(_("Action"), ["", *actions], format_func=lambda a: a or _("Any action"),
                              key="audit_action")
-    case_code = left.text_input(_("Case code"), key="audit_case", placeholder="CARE-FR-2014-0007")
-    with left:
-        field_error(form, "case_code")
+    left, right = st.columns(2)
     date_from = left.date_input(_("From (UTC)"), value=None, key="audit_from", **DAYS)
     date_to = right.date_input(_("To (UTC)"), value=None, key="audit_to", **DAYS)
     with right:
         field_error(form, "date_to")
+    left, _right = st.columns(2)
+    case_code = left.text_input(_("Case code"), key="audit_case", placeholder="CARE-FR-2014-0007")
+    with left:
+        field_error(form, "case_code")
     if st.form_submit_button(_("Filter"), icon=":material/filter_alt:"):
         try:
             with db_session() as session:

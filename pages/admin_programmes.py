@@ -30,7 +30,7 @@ chosen = st.selectbox(_("Programme"), list(by_id), format_func=lambda i: f"{by_i
                       key="programme_pick")
 current = by_id[chosen]
 form = f"programme_{current.id}"
-opened = ui.opened_version(form, current.version)
+opened = ui.opened_version(form, current.version, slot="programme_edit")
 ui.stale_notice(form, opened, current.version)
 start = pa.programme_input_of(current)
 k = f"{form}_v{opened}"

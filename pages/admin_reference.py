@@ -45,7 +45,7 @@ with orgs_tab:
                                 key=f"{k}_type")
         field_error(form, "org_type")
         org_country = st.selectbox(_("Country"), countries, format_func=country_name, key=f"{k}_country",
-                                   index=countries.index(country) if country else None)
+                                   index=countries.index(country) if country else None, placeholder=_("Choose"))
         field_error(form, "country")
         if st.form_submit_button(_("Add")):
             ui.save_and_rerun(form, lambda s: rl.organisation_add(s, actor, name=name, org_type=org_type, country=org_country or ""),
@@ -57,7 +57,7 @@ with orgs_tab:
                               format_func=lambda i: f"{orgs_by_id[i].name} ({orgs_by_id[i].country})")
         org = orgs_by_id[chosen]
         form = f"org_edit_{org.id}"
-        opened = ui.opened_version(form, org.version)
+        opened = ui.opened_version(form, org.version, slot="org_edit")
         ui.stale_notice(form, opened, org.version)
         k = f"{form}_v{opened}"
         with st.form(k):
@@ -100,7 +100,7 @@ with modules_tab:
                               key="module_pick")
         module = modules_by_id[chosen]
         form = f"module_edit_{module.id}"
-        opened = ui.opened_version(form, module.version)
+        opened = ui.opened_version(form, module.version, slot="module_edit")
         ui.stale_notice(form, opened, module.version)
         k = f"{form}_v{opened}"
         with st.form(k):

@@ -31,9 +31,9 @@ def status(r: users.UserRow) -> str:
 
 
 st.dataframe([{
-    _("Username"): r.username, _("Name"): r.name, _("Roles"): ", ".join(label(ROLE_LABELS, x) for x in r.roles),
-    _("Countries"): ", ".join(r.countries), _("Programmes"): ", ".join(r.programmes),
-    _("Last login"): fmt_date(r.last_login_at, "short"), _("Status"): status(r)} for r in rows],
+    _("Username"): r.username, _("Name"): r.name, _("Status"): status(r),
+    _("Roles"): ", ".join(label(ROLE_LABELS, x) for x in r.roles), _("Countries"): ", ".join(r.countries),
+    _("Programmes"): ", ".join(r.programmes), _("Last login"): fmt_date(r.last_login_at, "short")} for r in rows],
     hide_index=True, width="stretch")
 
 role_codes = list(ROLE_LABELS)
@@ -50,12 +50,14 @@ with add_tab:
         field_error(form, "name")
         email = st.text_input(_("E-mail (optional)"), key=f"{k}_email")
         field_error(form, "email")
-        roles = st.multiselect(_("Roles"), role_codes, format_func=lambda r: label(ROLE_LABELS, r), key=f"{k}_roles")
+        roles = st.multiselect(_("Roles"), role_codes, format_func=lambda r: label(ROLE_LABELS, r), key=f"{k}_roles",
+                           placeholder=_("Choose"))
         field_error(form, "roles")
         countries = ui.countries_picker(_("Countries (focal points)"), key=f"{k}_countries",
                                         help=_("A focal point sees the cases whose host or return country is one of these."))
         field_error(form, "countries")
-        codes = st.multiselect(_("Programmes"), list(programmes), format_func=programmes.get, key=f"{k}_programmes")
+        codes = st.multiselect(_("Programmes"), list(programmes), format_func=programmes.get, key=f"{k}_programmes",
+                               placeholder=_("Choose"))
         field_error(form, "programmes")
         language = st.selectbox(_("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=f"{k}_language")
         generate = st.checkbox(_("Generate a strong one-time password"), value=True, key=f"{k}_generate")
@@ -83,7 +85,7 @@ with edit_tab:
     chosen = st.selectbox(_("User"), list(by_name), format_func=lambda u: f"{u} · {by_name[u].name}", key="user_pick")
     row = by_name[chosen]
     form = f"user_edit_{row.id}"
-    opened = ui.opened_version(form, row.version)
+    opened = ui.opened_version(form, row.version, slot="user_edit")
     ui.stale_notice(form, opened, row.version)
     k = f"{form}_v{opened}"
     with st.form(k):
@@ -93,12 +95,12 @@ with edit_tab:
         email = st.text_input(_("E-mail (optional)"), value=row.email, key=f"{k}_email")
         field_error(form, "email")
         roles = st.multiselect(_("Roles"), role_codes, default=row.roles, format_func=lambda r: label(ROLE_LABELS, r),
-                               key=f"{k}_roles")
+                               key=f"{k}_roles", placeholder=_("Choose"))
         field_error(form, "roles")
         countries = ui.countries_picker(_("Countries (focal points)"), default=row.countries, key=f"{k}_countries")
         field_error(form, "countries")
         codes = st.multiselect(_("Programmes"), list(programmes), default=row.programmes, format_func=programmes.get,
-                               key=f"{k}_programmes")
+                               key=f"{k}_programmes", placeholder=_("Choose"))
         field_error(form, "programmes")
         st.caption(_("Changes apply at the user's next click."))
         if st.form_submit_button(_("Save changes"), type="primary"):

@@ -205,7 +205,7 @@ def test_a_cap_edited_on_the_page_is_a_new_version_in_the_history(admin_db):
     assert not errors(at), errors(at)
     assert "Settings saved as version 2." in successes(at)
     table = at.dataframe[-1].value
-    assert "Cap: Economic: 2500.00, — months → 2750.00, — months" in table.iloc[0, 3]
+    assert "Cap: Economic: 2500.00 → 2750.00" in table.iloc[0, 3]
 
 
 def test_a_refused_programme_setting_is_shown_by_its_field_and_kept(admin_db):
@@ -249,6 +249,40 @@ def test_an_organisation_is_added_then_retired(admin_db):
     assert "Retired: no longer offered for new records." in successes(at)
     table = at.dataframe[0].value
     assert list(table[table.iloc[:, 0] == "Association Horizon (demo)"].iloc[:, 3]) == ["Retired"]
+
+
+def test_a_rename_made_by_someone_else_meanwhile_is_not_overwritten(admin_db):
+    from care import reference_lists as rl
+
+    at = admin_page("admin_reference")
+    pick = at.selectbox(key="module_pick")
+    pick.select_index(next(i for i, o in enumerate(pick.options) if o.startswith("Referral"))).run()
+    module_id = at.selectbox(key="module_pick").value
+    at.text_input(key=f"module_edit_{module_id}_v1_name").input("Referral of victims and follow-up")
+    with db(admin_db) as s:  # another administrator saves first
+        rl.training_module_rename(s, users.actor_load(s, "admin"), module_id=module_id, name="Referral pathways",
+                                  version=1)
+    button(at, "Rename").click().run()
+    assert len(errors(at)) == 1 and errors(at)[0].startswith("Noor Verhoeven saved this record on ")
+    assert at.text_input(key=f"module_edit_{module_id}_v1_name").value == "Referral of victims and follow-up"
+    assert any("Someone saved this record after you opened it." in w.value for w in at.warning)
+    at.button(key=f"module_edit_{module_id}_reload").click().run()
+    assert at.text_input(key=f"module_edit_{module_id}_v2_name").value == "Referral pathways"
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    ("key", "before", "after", "line"),
+    [("caps.economic", ["2500.00", None], ["2750.00", None], "Cap: Economic: 2500.00 → 2750.00"),
+     ("caps.medical_care", None, ["2000.00", 6], "Cap: Social › Medical care for the person or family: "
+                                                 "— → 2000.00, 6 months"),
+     ("followup_months", [1, 3, 6, 12], [3, 6, 12], "Follow-up months after return: 1, 3, 6, 12 → 3, 6, 12"),
+     ("cap_per_person", None, "4000.00", "Cap per person: — → 4000.00")],
+)
+def test_a_line_of_programme_history_reads_plainly(key, before, after, line):
+    from care.ui.admin import describe_change
+
+    assert describe_change(key, before, after) == line
 
 
 def test_the_audit_log_is_filtered_and_an_unknown_case_code_is_said(admin_db):

@@ -22,18 +22,25 @@ OPENED = "_opened_versions"
 ONE_TIME = "_one_time_password"
 
 
-def opened_version(key: str, current: int) -> int:
+def opened_version(form: str, current: int, *, slot: str | None = None) -> int:
     """The version this edit form was opened at, kept across reruns until saved or reloaded.
 
     The save names it, so a change someone made in between is refused with who and when,
-    instead of being overwritten by a form that never showed it.
+    instead of being overwritten by a form that never showed it. Forms in one `slot` (one
+    picker) share it: choosing another record opens that record afresh.
     """
-    return st.session_state.setdefault(OPENED, {}).setdefault(key, current)
+    store = st.session_state.setdefault(OPENED, {})
+    slot = slot or form
+    if slot not in store or store[slot][0] != form:
+        store[slot] = (form, current)
+    return store[slot][1]
 
 
-def forget_opened(key: str) -> None:
+def forget_opened(form: str) -> None:
     """After a save (or a reload) the form opens again at the version now stored."""
-    st.session_state.setdefault(OPENED, {}).pop(key, None)
+    store = st.session_state.setdefault(OPENED, {})
+    for slot in [s for s, (f, _v) in store.items() if f == form]:
+        del store[slot]
 
 
 def stale_notice(key: str, opened: int, current: int) -> None:
@@ -94,7 +101,8 @@ def countries_picker(label: str, *, default: Sequence[str] = (), key: str, help:
     """Countries by name (in the user's language), kept as ISO 3166 alpha-2 codes."""
     options = sorted(all_country_codes(), key=lambda c: country_name(c).casefold())
     return st.multiselect(label, options, default=[c for c in default if c in options],
-                          format_func=lambda c: f"{country_name(c)} ({c})", key=key, help=help)
+                          format_func=lambda c: f"{country_name(c)} ({c})", key=key, help=help,
+                          placeholder=_("Choose"))
 
 
 def yes_no(value: bool) -> str:
@@ -129,12 +137,19 @@ def _plain(value) -> str:
     return str(value)
 
 
+def _cap_text(cap: list | None) -> str:
+    """A stored cap, [amount, months], as "500.00, 6 months", "500.00" or "6 months"."""
+    amount, months = cap if cap else (None, None)
+    parts = ([amount] if amount is not None else []) + (
+        [_("{months} months").format(months=months)] if months is not None else [])
+    return ", ".join(parts) or "—"
+
+
 def describe_change(key: str, before, after) -> str:
     """One line of a programme's history, in the reader's language."""
     if key.startswith("caps."):
         name = _("Cap: {line}").format(line=cap_label(key.removeprefix("caps.")))
-        before, after = (_("{amount}, {months} months").format(amount=_plain(v[0]), months=_plain(v[1]))
-                         if v else "—" for v in (before, after))
+        before, after = (_cap_text(v) for v in (before, after))
     else:
         name = label(SETTING_LABELS, key)
     return f"{name}: {_plain(before)} → {_plain(after)}"
