@@ -51,9 +51,10 @@ with st.form(k):
     returns = ui.countries_picker(_("Eligible return countries"), default=start.return_countries, key=f"{k}_returns")
     field_error(form, "return_countries")
     left, right = st.columns(2)
-    target_people = left.number_input(_("Target: people assisted"), value=start.target_people, step=1,
+    target_people = left.number_input(_("Target: people assisted"), value=start.target_people, min_value=0, step=1,
                                       key=f"{k}_target_people")
-    target_minors = right.number_input(_("Target: minors"), value=start.target_minors, step=1, key=f"{k}_target_minors")
+    target_minors = right.number_input(_("Target: minors"), value=start.target_minors, min_value=0, step=1,
+                                       key=f"{k}_target_minors")
     field_error(form, "target_people")
     field_error(form, "target_minors")
     currencies = sorted(set(pa.currencies_in_use()) | {start.currency})
@@ -74,7 +75,7 @@ with st.form(k):
                                       key=f"{k}_followup_minor", help=_("Empty: the same as for adults."))
     field_error(form, "followup_months")
     field_error(form, "followup_months_minor")
-    retention = st.number_input(_("Retention period (months)"), value=start.retention_months, step=1,
+    retention = st.number_input(_("Retention period (months)"), value=start.retention_months, min_value=1, step=1,
                                 key=f"{k}_retention", help=_("How long case files are kept after closing."))
     field_error(form, "retention_months")
     if st.form_submit_button(_("Save the settings"), type="primary"):

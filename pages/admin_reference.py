@@ -21,6 +21,14 @@ def status(retired: bool) -> str:
     return _("Retired") if retired else _("In use")
 
 
+def retire_label(retired: bool) -> str:
+    return _("Bring back") if retired else _("Retire")
+
+
+def retired_message(retired: bool) -> str:
+    return _("Brought back into use.") if retired else _("Retired: no longer offered for new records.")
+
+
 countries = sorted(all_country_codes(), key=lambda c: country_name(c).casefold())
 org_types = list(ORGANISATION_TYPES)
 orgs_tab, modules_tab = st.tabs([_("Organisations"), _("Training modules")])
@@ -48,8 +56,8 @@ with orgs_tab:
                                    index=countries.index(country) if country else None, placeholder=_("Choose"))
         field_error(form, "country")
         if st.form_submit_button(_("Add")):
-            ui.save_and_rerun(form, lambda s: rl.organisation_add(s, actor, name=name, org_type=org_type, country=org_country or ""),
-                 _("Organisation added."))
+            ui.save_and_rerun(form, _("Organisation added."), lambda session: rl.organisation_add(
+                session, actor, name=name, org_type=org_type, country=org_country or ""))
 
     if orgs:
         orgs_by_id = {o.id: o for o in orgs}
@@ -64,19 +72,18 @@ with orgs_tab:
             form_errors(form)
             name = st.text_input(_("Name"), value=org.name, key=f"{k}_name")
             field_error(form, "name")
-            org_type = st.selectbox(_("Type (HTCDS)"), org_types, index=org_types.index(org.org_type)
-                                    if org.org_type in org_types else 0,
-                                    format_func=lambda t: label(ORGANISATION_TYPES, t), key=f"{k}_type")
+            org_type = st.selectbox(_("Type (HTCDS)"), org_types, key=f"{k}_type",
+                                    index=org_types.index(org.org_type) if org.org_type in org_types else 0,
+                                    format_func=lambda t: label(ORGANISATION_TYPES, t))
             field_error(form, "org_type")
             st.caption(_("Status: {status}").format(status=status(org.retired)))
             left, right = st.columns(2)
             if left.form_submit_button(_("Save"), type="primary"):
-                ui.save_and_rerun(form, lambda s: rl.organisation_update(s, actor, organisation_id=org.id, name=name,
-                                                            org_type=org_type, version=opened), _("Saved."))
-            if right.form_submit_button(_("Bring back") if org.retired else _("Retire")):
-                ui.save_and_rerun(form, lambda s: rl.organisation_retire(s, actor, organisation_id=org.id, retired=not org.retired,
-                                                            version=opened),
-                     _("Brought back into use.") if org.retired else _("Retired: no longer offered for new records."))
+                ui.save_and_rerun(form, _("Saved."), lambda session: rl.organisation_update(
+                    session, actor, organisation_id=org.id, name=name, org_type=org_type, version=opened))
+            if right.form_submit_button(retire_label(org.retired)):
+                ui.save_and_rerun(form, retired_message(org.retired), lambda session: rl.organisation_retire(
+                    session, actor, organisation_id=org.id, retired=not org.retired, version=opened))
 
 with modules_tab:
     with db_session() as session:
@@ -92,12 +99,13 @@ with modules_tab:
         name = st.text_input(_("Name"), key=f"{k}_name")
         field_error(form, "name")
         if st.form_submit_button(_("Add")):
-            ui.save_and_rerun(form, lambda s: rl.training_module_add(s, actor, name=name), _("Training module added."))
+            ui.save_and_rerun(form, _("Training module added."),
+                              lambda session: rl.training_module_add(session, actor, name=name))
 
     if modules:
         modules_by_id = {m.id: m for m in modules}
-        chosen = st.selectbox(_("Change a training module"), list(modules_by_id), format_func=lambda i: modules_by_id[i].name,
-                              key="module_pick")
+        chosen = st.selectbox(_("Change a training module"), list(modules_by_id), key="module_pick",
+                              format_func=lambda i: modules_by_id[i].name)
         module = modules_by_id[chosen]
         form = f"module_edit_{module.id}"
         opened = ui.opened_version(form, module.version, slot="module_edit")
@@ -110,9 +118,8 @@ with modules_tab:
             st.caption(_("Status: {status}").format(status=status(module.retired)))
             left, right = st.columns(2)
             if left.form_submit_button(_("Rename"), type="primary"):
-                ui.save_and_rerun(form, lambda s: rl.training_module_rename(s, actor, module_id=module.id, name=name,
-                                                               version=opened), _("Saved."))
-            if right.form_submit_button(_("Bring back") if module.retired else _("Retire")):
-                ui.save_and_rerun(form, lambda s: rl.training_module_retire(s, actor, module_id=module.id,
-                                                               retired=not module.retired, version=opened),
-                     _("Brought back into use.") if module.retired else _("Retired: no longer offered for new records."))
+                ui.save_and_rerun(form, _("Saved."), lambda session: rl.training_module_rename(
+                    session, actor, module_id=module.id, name=name, version=opened))
+            if right.form_submit_button(retire_label(module.retired)):
+                ui.save_and_rerun(form, retired_message(module.retired), lambda session: rl.training_module_retire(
+                    session, actor, module_id=module.id, retired=not module.retired, version=opened))

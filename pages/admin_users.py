@@ -44,25 +44,28 @@ with add_tab:
     k = f"{form}_{ui.form_round(form)}"
     with st.form(k):
         form_errors(form)
-        username = st.text_input(_("Username"), key=f"{k}_username", help=_("Letters, digits, dot, dash or underscore."))
+        username = st.text_input(_("Username"), key=f"{k}_username",
+                                 help=_("Letters, digits, dot, dash or underscore."))
         field_error(form, "username")
         name = st.text_input(_("Name"), key=f"{k}_name")
         field_error(form, "name")
         email = st.text_input(_("E-mail (optional)"), key=f"{k}_email")
         field_error(form, "email")
-        roles = st.multiselect(_("Roles"), role_codes, format_func=lambda r: label(ROLE_LABELS, r), key=f"{k}_roles",
-                           placeholder=_("Choose"))
+        roles = st.multiselect(_("Roles"), role_codes, format_func=lambda r: label(ROLE_LABELS, r),
+                               key=f"{k}_roles", placeholder=_("Choose"))
         field_error(form, "roles")
-        countries = ui.countries_picker(_("Countries (focal points)"), key=f"{k}_countries",
-                                        help=_("A focal point sees the cases whose host or return country is one of these."))
+        countries = ui.countries_picker(
+            _("Countries (focal points)"), key=f"{k}_countries",
+            help=_("A focal point sees the cases whose host or return country is one of these."))
         field_error(form, "countries")
         codes = st.multiselect(_("Programmes"), list(programmes), format_func=programmes.get, key=f"{k}_programmes",
                                placeholder=_("Choose"))
         field_error(form, "programmes")
         language = st.selectbox(_("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=f"{k}_language")
         generate = st.checkbox(_("Generate a strong one-time password"), value=True, key=f"{k}_generate")
-        password = st.text_input(_("Or type a one-time password"), type="password", key=f"{k}_password",
-                                 help=_("Used only if no password is generated. The user must change it at first login."))
+        password = st.text_input(
+            _("Or type a one-time password"), type="password", key=f"{k}_password",
+            help=_("Used only if no password is generated. The user must change it at first login."))
         field_error(form, "password")
         if st.form_submit_button(_("Add the user"), type="primary"):
             data = users.NewUser(username=username, name=name, email=email, password=password, roles=tuple(roles),

@@ -55,7 +55,7 @@ def stale_notice(key: str, opened: int, current: int) -> None:
         st.rerun()
 
 
-def save_and_rerun(form: str, call: Callable[[Session], object], done: str) -> None:
+def save_and_rerun(form: str, done: str, call: Callable[[Session], object]) -> None:
     """Run one change in its own session; on success say `done` and start the form afresh,
     on refusal keep the messages for the form (and what the user typed)."""
     try:
