@@ -31,7 +31,8 @@ def retired_message(retired: bool) -> str:
 
 countries = sorted(all_country_codes(), key=lambda c: country_name(c).casefold())
 org_types = list(ORGANISATION_TYPES)
-orgs_tab, modules_tab = st.tabs([_("Organisations"), _("Training modules")])
+orgs_tab, modules_tab = st.tabs([_("Organisations"), _("Training modules")], key="reference_tab",
+                                on_change="rerun")  # the open tab stays open after a save
 
 with orgs_tab:
     country = st.selectbox(_("Country"), ["", *countries], key="org_country",

@@ -37,7 +37,8 @@ st.dataframe([{
     hide_index=True, width="stretch")
 
 role_codes = list(ROLE_LABELS)
-add_tab, edit_tab = st.tabs([_("Add a user"), _("Change a user")])
+add_tab, edit_tab = st.tabs([_("Add a user"), _("Change a user")], key="users_tab",
+                            on_change="rerun")  # the open tab stays open after a save
 
 with add_tab:
     form = "user_add"
