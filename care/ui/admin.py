@@ -105,10 +105,6 @@ def countries_picker(label: str, *, default: Sequence[str] = (), key: str, help:
                           placeholder=_("Choose"))
 
 
-def yes_no(value: bool) -> str:
-    return _("Yes") if value else _("No")
-
-
 # --- programme settings -----------------------------------------------------------------
 
 SETTING_LABELS = {
