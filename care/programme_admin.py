@@ -356,7 +356,7 @@ class HistoryEntry:
     changes: dict[str, list]  # setting -> [before, after]; empty for the first version
 
 
-def programme_history(session: Session, actor: Actor, programme_id: int) -> list[HistoryEntry]:
+def programme_history(session: Session, actor: Actor, *, programme_id: int) -> list[HistoryEntry]:
     """Every version of a programme's settings, newest first, with what each one changed."""
     require(actor, Role.ADMIN)
     rows = session.exec(

@@ -98,7 +98,7 @@ with st.form(k):
 
 with st.expander(_("History of the settings")):
     with db_session() as session:
-        history = pa.programme_history(session, actor, current.id)
+        history = pa.programme_history(session, actor, programme_id=current.id)
     st.dataframe([{
         _("Version"): h.version, _("Date"): fmt_date(h.changed_at, "short"), _("By"): h.changed_by,
         _("Changes"): "\n".join(ui.describe_change(key, *pair) for key, pair in h.changes.items())

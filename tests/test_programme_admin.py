@@ -182,7 +182,7 @@ def test_only_an_administrator_edits_or_copies_programmes(session, care, role):
     with pytest.raises(NotPermitted):
         pa.programme_copy(session, other, source_id=care.id, code="NEW", name="New")
     with pytest.raises(NotPermitted):
-        pa.programme_history(session, other, care.id)
+        pa.programme_history(session, other, programme_id=care.id)
 
 
 def test_a_copy_has_every_setting_and_starts_its_own_history(session, admin, care):
@@ -217,7 +217,7 @@ def test_the_history_says_what_each_version_changed(session, admin, care):
     pa.programme_update(session, admin, programme_id=care.id,
                         data=form_of(programme_settings(session, care.id), followup_months="1, 3, 6, 9, 12"),
                         version=2)
-    entries = pa.programme_history(session, admin, care.id)
+    entries = pa.programme_history(session, admin, programme_id=care.id)
     assert [e.version for e in entries] == [3, 2, 1]
     assert entries[0].changes == {"followup_months": [[1, 3, 6, 12], [1, 3, 6, 9, 12]]}
     assert list(entries[1].changes) == ["funder"] and entries[1].changed_by == "Noor Admin"
