@@ -45,6 +45,10 @@ class Actor:
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "home": frozenset(Role),
     "account": frozenset(Role),
+    "admin_users": frozenset({Role.ADMIN}),
+    "admin_programmes": frozenset({Role.ADMIN}),
+    "admin_reference": frozenset({Role.ADMIN}),
+    "admin_audit": frozenset({Role.ADMIN}),
 }
 
 

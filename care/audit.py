@@ -6,14 +6,18 @@ identifying data, every change and every export goes through `audit_record`.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, func, select
 
 from care.access import Actor, Role, require
-from db.models import AuditEvent, utcnow
+from care.errors import Problems
+from care.i18n import _
+from db.models import AuditEvent, Case, utcnow
 
 
 def audit_record(
@@ -47,14 +51,41 @@ class AuditFilter:
     username: str | None = None
     case_id: int | None = None
     action: str | None = None
-    date_from: date | None = None
+    date_from: date | None = None  # UTC days, both ends included
     date_to: date | None = None
 
 
-def audit_events(session: Session, actor: Actor, flt: AuditFilter, *, limit: int = 200, offset: int = 0) -> tuple[list[AuditEvent], int]:
-    """The admin's view of the log, newest first, with the total for paging."""
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    username: str
+    action: str
+    case_code: str
+    entity: str
+    entity_id: str
+    detail: str
+
+
+def audit_filter(session: Session, actor: Actor, *, username: str = "", case_code: str = "", action: str = "",
+                 date_from: date | None = None, date_to: date | None = None) -> AuditFilter:
+    """The filter the admin asked for, with the case code resolved to the case it names."""
     require(actor, Role.ADMIN)
-    stmt = select(AuditEvent)
+    problems = Problems()
+    case_id = None
+    if case_code.strip():
+        case_id = session.exec(select(Case.id).where(func.upper(Case.code) == case_code.strip().upper())).first()
+        if case_id is None:
+            problems.add("case_code", _("No case has this code."))
+    if date_from and date_to and date_from > date_to:
+        problems.add("date_to", _("The end date is before the start date."))
+    problems.raise_if_any()
+    return AuditFilter(username=username.strip().lower() or None, case_id=case_id, action=action.strip() or None,
+                       date_from=date_from, date_to=date_to)
+
+
+def _filtered(flt: AuditFilter):
+    stmt = select(AuditEvent.id)
     if flt.username:
         stmt = stmt.where(AuditEvent.username == flt.username.strip().lower())
     if flt.case_id:
@@ -62,9 +93,65 @@ def audit_events(session: Session, actor: Actor, flt: AuditFilter, *, limit: int
     if flt.action:
         stmt = stmt.where(AuditEvent.action == flt.action)
     if flt.date_from:
-        stmt = stmt.where(AuditEvent.at >= datetime.combine(flt.date_from, datetime.min.time()))
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(flt.date_from, time.min, tzinfo=UTC))
     if flt.date_to:
-        stmt = stmt.where(AuditEvent.at < datetime.combine(flt.date_to, datetime.max.time()))
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    rows = session.exec(stmt.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit).offset(offset)).all()
-    return list(rows), total
+        stmt = stmt.where(AuditEvent.at < datetime.combine(flt.date_to + timedelta(days=1), time.min, tzinfo=UTC))
+    return stmt
+
+
+def _rows(session: Session, flt: AuditFilter, *, limit: int | None, offset: int = 0) -> list[AuditRow]:
+    stmt = (
+        select(AuditEvent.id, AuditEvent.at, AuditEvent.username, AuditEvent.action, Case.code, AuditEvent.entity,
+               AuditEvent.entity_id, AuditEvent.detail)
+        .join(Case, Case.id == AuditEvent.case_id, isouter=True)
+        .where(col(AuditEvent.id).in_(_filtered(flt)))
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [AuditRow(i, _utc(at), user, action, code or "", entity, entity_id, detail)
+            for i, at, user, action, code, entity, entity_id, detail in session.exec(stmt).all()]
+
+
+def _utc(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)  # SQLite returns naive UTC
+
+
+def audit_events(session: Session, actor: Actor, flt: AuditFilter, *, limit: int = 200,
+                 offset: int = 0) -> tuple[list[AuditRow], int]:
+    """The admin's view of the log, newest first, with the total for paging."""
+    require(actor, Role.ADMIN)
+    total = session.exec(select(func.count()).select_from(_filtered(flt).subquery())).one()
+    return _rows(session, flt, limit=limit, offset=offset), total
+
+
+def audit_choices(session: Session, actor: Actor) -> tuple[list[str], list[str]]:
+    """The usernames and the actions the log holds, for the filter's pickers."""
+    require(actor, Role.ADMIN)
+    names = session.exec(select(AuditEvent.username).distinct().order_by(AuditEvent.username)).all()
+    actions = session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+    return [n for n in names if n], list(actions)
+
+
+CSV_COLUMNS = ("at_utc", "username", "action", "case_code", "entity", "entity_id", "detail")
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet must not run a cell as a formula (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def audit_csv(session: Session, actor: Actor, flt: AuditFilter) -> bytes:
+    """The filtered log as CSV (UTF-8 with BOM, so spreadsheets read accents); the export is audited."""
+    require(actor, Role.ADMIN)
+    rows = _rows(session, flt, limit=None)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        writer.writerow([r.at.isoformat(timespec="seconds"), *(_cell(v) for v in (
+            r.username, r.action, r.case_code, r.entity, r.entity_id, r.detail))])
+    audit_record(session, actor, "export.audit_csv", entity="audit_event",
+                 detail={"filter": asdict(flt), "rows": len(rows)})
+    return buf.getvalue().encode("utf-8-sig")

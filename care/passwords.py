@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 
 import bcrypt
 
@@ -45,3 +46,15 @@ def password_problem(password: str, *, username: str = "", name: str = "") -> st
     if any(p.lower() in lowered for p in parts):
         return _("The password must not contain your name or username.")
     return None
+
+
+# No look-alike characters (0/O, 1/l/I), so a password read aloud or copied by hand works.
+_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password(*, username: str = "", name: str = "") -> str:
+    """A strong one-time password: four groups of four, about 93 bits of randomness."""
+    while True:
+        password = "-".join("".join(secrets.choice(_ALPHABET) for _ in range(4)) for _ in range(4))
+        if password_problem(password, username=username, name=name) is None:
+            return password

@@ -6,18 +6,19 @@ whose roles or countries changed is out, or narrowed, at their next click.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from care.access import Actor, Role, require
 from care.audit import audit_record
+from care.concurrency import claim
 from care.config import settings
 from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import LANGUAGES, _
 from care.countries import is_country
-from care.passwords import check_password, hash_password, password_problem
+from care.passwords import check_password, generate_password, hash_password, password_problem
 from db.models import Programme, User, UserCountry, UserProgramme, UserRole, utcnow
 
 
@@ -62,22 +63,37 @@ class NewUser:
     must_change_password: bool = True
 
 
+def _validate_profile(session: Session, problems: Problems, *, name: str, email: str, roles, countries,
+                      programme_codes) -> None:
+    """The rules a user's profile follows, at creation and at every change."""
+    if not name.strip():
+        problems.add("name", _("The name is required."))
+    if email.strip() and ("@" not in email or " " in email.strip()):
+        problems.add("email", _("This does not look like an e-mail address."))
+    if not roles or any(r not in Role._value2member_map_ for r in roles):
+        problems.add("roles", _("Choose at least one role."))
+    if Role.FOCAL_POINT in roles and not countries:
+        problems.add("countries", _("A focal point needs at least one country."))
+    bad = [c for c in countries if not is_country(c)]
+    if bad:
+        problems.add("countries", _("Unknown country code: {codes}").format(codes=", ".join(bad)))
+    known = set(session.exec(select(Programme.code)).all())
+    unknown = sorted(set(programme_codes) - known)
+    if unknown:
+        problems.add("programmes", _("Unknown programme: {codes}").format(codes=", ".join(unknown)))
+
+
 def _validate_new_user(session: Session, data: NewUser) -> Problems:
     problems = Problems()
     username = _normal_username(data.username)
     if not username or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
         problems.add("username", _("A username uses letters, digits, dot, dash or underscore."))
+    elif len(username) > 64:
+        problems.add("username", _("A username has at most 64 characters."))
     elif session.exec(select(User).where(User.username == username)).first():
         problems.add("username", _("This username is taken."))
-    if not data.name.strip():
-        problems.add("name", _("The name is required."))
-    if not data.roles or any(r not in Role._value2member_map_ for r in data.roles):
-        problems.add("roles", _("Choose at least one role."))
-    if Role.FOCAL_POINT in data.roles and not data.countries:
-        problems.add("countries", _("A focal point needs at least one country."))
-    bad = [c for c in data.countries if not is_country(c)]
-    if bad:
-        problems.add("countries", _("Unknown country code: {codes}").format(codes=", ".join(bad)))
+    _validate_profile(session, problems, name=data.name, email=data.email, roles=data.roles,
+                      countries=data.countries, programme_codes=data.programme_codes)
     if data.language not in LANGUAGES:
         problems.add("language", _("Unknown language."))
     problem = password_problem(data.password, username=username, name=data.name)
@@ -109,6 +125,20 @@ def user_create(session: Session, data: NewUser, *, actor: Actor | None) -> User
     return user
 
 
+def user_add(session: Session, actor: Actor, *, data: NewUser, generate: bool = False) -> str | None:
+    """An administrator adds a user with a one-time password the user must change at first login.
+
+    With `generate` the app makes a strong one and returns it, so the page can show it
+    once; only its hash is stored.
+    """
+    require(actor, Role.ADMIN)
+    password = data.password
+    if generate:
+        password = generate_password(username=_normal_username(data.username), name=data.name)
+    user_create(session, replace(data, password=password, must_change_password=True), actor=actor)
+    return password if generate else None
+
+
 def _set_links(session: Session, user_id: int, roles, countries, programme_codes) -> None:
     for model in (UserRole, UserCountry, UserProgramme):
         session.exec(delete(model).where(model.user_id == user_id))
@@ -130,20 +160,116 @@ def _user_by_name(session: Session, username: str) -> User:
     return user
 
 
+def _active_admins_besides(session: Session, user_id: int) -> int:
+    """How many administrators could still log in without this user."""
+    return session.exec(
+        select(func.count()).select_from(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADMIN.value, User.id != user_id,
+               User.is_active == True, User.locked == False)  # noqa: E712
+    ).one()
+
+
+def _is_admin(session: Session, user_id: int) -> bool:
+    return session.get(UserRole, (user_id, Role.ADMIN.value)) is not None
+
+
+def _refuse_locking_out(session: Session, actor: Actor | None, user: User) -> None:
+    """Nobody shuts themselves out, and the last administrator stays (the command line can)."""
+    if actor is None:
+        return
+    if user.id == actor.id:
+        raise DomainError(_("You cannot lock or deactivate your own account."))
+    if _is_admin(session, user.id) and _active_admins_besides(session, user.id) == 0:
+        raise DomainError(_("This is the last administrator who can log in: add another one first."))
+
+
 def user_set_locked(session: Session, username: str, locked: bool, *, actor: Actor | None) -> User:
+    """Lock (every login cookie stops working, the user is out at their next click) or unlock."""
     if actor is not None:
         require(actor, Role.ADMIN)
     user = _user_by_name(session, username)
+    if locked:
+        _refuse_locking_out(session, actor, user)
     user.locked = locked
     if locked:
         user.sessions_revoked_at = utcnow()
     else:
         user.failed_logins = 0
-    user.version += 1
-    user.updated_at = utcnow()
+    _touch(user, actor)
     session.add(user)
     audit_record(session, actor, "user.unlock" if not locked else "user.lock", entity="user",
                  entity_id=user.id, detail={"username": user.username}, username="system")
+    return user
+
+
+def user_set_active(session: Session, username: str, active: bool, *, actor: Actor | None) -> User:
+    """Deactivate (never delete: the audit log keeps pointing at the user) or reactivate."""
+    if actor is not None:
+        require(actor, Role.ADMIN)
+    user = _user_by_name(session, username)
+    if not active:
+        _refuse_locking_out(session, actor, user)
+        user.sessions_revoked_at = utcnow()
+    user.is_active = active
+    _touch(user, actor)
+    session.add(user)
+    audit_record(session, actor, "user.reactivate" if active else "user.deactivate", entity="user",
+                 entity_id=user.id, detail={"username": user.username}, username="system")
+    return user
+
+
+def _touch(user: User, actor: Actor | None) -> None:
+    """A change made without an edit form (a button): it still moves the version on, so an
+    edit form opened before it is refused instead of silently undoing it."""
+    user.version += 1
+    user.updated_at = utcnow()
+    user.updated_by_id = actor.id if actor else None
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """What an administrator may change about a user (the username never changes)."""
+
+    name: str
+    email: str
+    roles: tuple[str, ...]
+    countries: tuple[str, ...] = ()
+    programme_codes: tuple[str, ...] = ()
+
+
+def user_update(session: Session, actor: Actor, *, username: str, change: ProfileChange, version: int) -> User:
+    """Change a user's name, e-mail, roles, countries and programmes.
+
+    Takes effect at that user's next action, since the actor is read again at each one.
+    """
+    require(actor, Role.ADMIN)
+    user = _user_by_name(session, username)
+    before = _actor_of(session, user)
+    problems = Problems()
+    countries = tuple(sorted({c.strip().upper() for c in change.countries if c.strip()}))
+    _validate_profile(session, problems, name=change.name, email=change.email, roles=change.roles,
+                      countries=countries, programme_codes=change.programme_codes)
+    if Role.ADMIN in before.roles and Role.ADMIN not in change.roles:
+        if user.id == actor.id:
+            problems.add("roles", _("You cannot remove your own administrator role: ask another administrator."))
+        elif user.is_active and not user.locked and _active_admins_besides(session, user.id) == 0:
+            problems.add("roles", _("This is the last administrator who can log in: add another one first."))
+    problems.raise_if_any()
+
+    codes = dict(session.exec(select(Programme.id, Programme.code)).all())
+    old = {"name": user.name, "email": user.email, "roles": sorted(before.roles),
+           "countries": sorted(before.countries), "programmes": sorted(codes[p] for p in before.programme_ids)}
+    new = {"name": change.name.strip(), "email": change.email.strip(), "roles": sorted(set(change.roles)),
+           "countries": list(countries), "programmes": sorted(set(change.programme_codes))}
+    diff = {k: [old[k], new[k]] for k in old if old[k] != new[k]}
+    if not diff:
+        return user
+    claim(session, actor, User, {"id": user.id}, version)
+    user.name, user.email = new["name"], new["email"]
+    session.add(user)
+    _set_links(session, user.id, change.roles, countries, change.programme_codes)
+    audit_record(session, actor, "user.update", entity="user", entity_id=user.id,
+                 detail={"username": user.username, "changes": diff})
     return user
 
 
@@ -158,12 +284,25 @@ def user_set_password(session: Session, username: str, password: str, *, actor: 
         raise DomainError(problem, field="password")
     user.password_hash = hash_password(password)
     user.must_change_password = must_change
-    user.version += 1
-    user.updated_at = utcnow()
+    _touch(user, actor)
     session.add(user)
     audit_record(session, actor, "user.set_password", entity="user", entity_id=user.id,
                  detail={"username": user.username}, username="system")
     return user
+
+
+def user_password_reset(session: Session, actor: Actor, *, username: str, password: str = "",
+                        generate: bool = False) -> str | None:
+    """An administrator gives a user a new one-time password (typed, or generated and returned
+    to be shown once). The user's login cookies stop working and they choose their own next."""
+    require(actor, Role.ADMIN)
+    user = _user_by_name(session, username)
+    if generate:
+        password = generate_password(username=user.username, name=user.name)
+    user_set_password(session, username, password, actor=actor, must_change=True)
+    user.sessions_revoked_at = utcnow()
+    session.add(user)
+    return password if generate else None
 
 
 def own_password_change(session: Session, actor: Actor, current: str, new: str, repeat: str) -> None:
@@ -207,6 +346,10 @@ class UserRow:
     last_login_at: datetime | None
     locked: bool
     is_active: bool
+    id: int = 0
+    email: str = ""
+    must_change_password: bool = False
+    version: int = 1
 
 
 def users_list(session: Session, *, actor: Actor | None) -> list[UserRow]:
@@ -216,9 +359,12 @@ def users_list(session: Session, *, actor: Actor | None) -> list[UserRow]:
     codes = dict(session.exec(select(Programme.id, Programme.code)).all())
     for user in session.exec(select(User).order_by(User.username)).all():
         a = _actor_of(session, user)
-        rows.append(UserRow(user.username, user.name, sorted(a.roles), sorted(a.countries),
-                            sorted(codes[p] for p in a.programme_ids), user.last_login_at,
-                            user.locked, user.is_active))
+        rows.append(UserRow(
+            username=user.username, name=user.name, roles=sorted(a.roles), countries=sorted(a.countries),
+            programmes=sorted(codes[p] for p in a.programme_ids), last_login_at=user.last_login_at,
+            locked=user.locked, is_active=user.is_active, id=user.id, email=user.email,
+            must_change_password=user.must_change_password, version=user.version,
+        ))
     return rows
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 from care import users
 from care.errors import DomainError
 from care.i18n import LANGUAGES, _
+from care.passwords import MIN_LENGTH
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, remember_error, show_flash
@@ -26,10 +27,12 @@ if choice != actor.language:
     st.rerun()
 
 st.subheader(_("Change my password"))
-with st.form("password_form"):
+# Cleared after each try: passwords are not kept in the session, even after a refusal.
+with st.form("password_form", clear_on_submit=True):
     current = st.text_input(_("Current password"), type="password")
     field_error("password", "current")
-    new = st.text_input(_("New password"), type="password")
+    new = st.text_input(_("New password"), type="password", help=_(
+        "At least {n} characters; not your name or username, and not a common password.").format(n=MIN_LENGTH))
     field_error("password", "new")
     repeat = st.text_input(_("New password again"), type="password")
     field_error("password", "repeat")

@@ -22,6 +22,12 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("home", "pages/home.py", N_("Home"), ":material/home:", N_("Work")),
     PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
+    PageSpec("admin_users", "pages/admin_users.py", N_("Users"), ":material/group:", N_("Administration")),
+    PageSpec("admin_programmes", "pages/admin_programmes.py", N_("Programmes"), ":material/tune:",
+             N_("Administration")),
+    PageSpec("admin_reference", "pages/admin_reference.py", N_("Reference lists"), ":material/list_alt:",
+             N_("Administration")),
+    PageSpec("admin_audit", "pages/admin_audit.py", N_("Audit log"), ":material/policy:", N_("Administration")),
 ]
 
 
