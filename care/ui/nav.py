@@ -21,6 +21,7 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("home", "pages/home.py", N_("Home"), ":material/home:", N_("Work")),
+    PageSpec("minors", "pages/minors.py", N_("Minors"), ":material/child_care:", N_("Cases")),
     PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
 ]
 
