@@ -277,6 +277,16 @@ def _views(session: Session, case_id: int) -> tuple[ViewRow, ...]:
     return tuple(ViewRow(v.step, v.recorded_on, v.words, who) for v, who in rows)
 
 
+def _history(session: Session, case_id: int) -> list[str]:
+    """Who changed the procedure and when, from the audit log (no values: they hold names)."""
+    events = session.exec(
+        select(AuditEvent.at, AuditEvent.username, AuditEvent.action)
+        .where(AuditEvent.case_id == case_id, col(AuditEvent.action).in_(list(ACTION_LABELS)))
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(100)
+    ).all()
+    return [f"{fmt_date(at, 'short')} · {who} · {label(ACTION_LABELS, action)}" for at, who, action in events]
+
+
 def minor_file(session: Session, actor: Actor, *, case_id: int, today: date, show_names: bool = False) -> MinorFile:
     """Everything the minors' page shows; the names only on request, and then audited."""
     from care.path import missing_for
@@ -300,7 +310,7 @@ def minor_file(session: Session, actor: Actor, *, case_id: int, today: date, sho
     if proc is None:
         return MinorFile(**base)
     shown = show_names
-    if shown:
+    if shown:  # names are identifying data: every read of them is logged
         audit_record(session, actor, "minor.read", case_id=case.id, entity="minor_procedure", entity_id=case.id,
                      detail={"names": True})
     actors = tuple(
@@ -387,13 +397,3 @@ def case_section(session: Session, actor: Actor, case: Case, *, show_names: bool
         rows=[[fmt_date(v.recorded_on), label(CHILD_VIEW_STEPS, v.step), v.words, v.recorded_by] for v in f.views],
     )
     return Section(title=_("Minor"), rows=rows, tables=[actors, views], history=list(f.history))
-
-
-def _history(session: Session, case_id: int) -> list[str]:
-    """Who changed the procedure and when, from the audit log (no values: they hold names)."""
-    events = session.exec(
-        select(AuditEvent.at, AuditEvent.username, AuditEvent.action)
-        .where(AuditEvent.case_id == case_id, col(AuditEvent.action).in_(list(ACTION_LABELS)))
-        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(100)
-    ).all()
-    return [f"{fmt_date(at, 'short')} · {who} · {label(ACTION_LABELS, action)}" for at, who, action in events]
