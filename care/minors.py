@@ -18,6 +18,7 @@ This module reads and rules; the steps a coordinator records are in `care.minors
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,7 +71,7 @@ ACTION_LABELS = {
     "minor.guardian_set": N_("Guardian recorded"),
     "minor.bid_record": N_("Best-interests decision recorded"),
     "minor.family_record": N_("Family assessment recorded"),
-    "minor.actor_update": N_("Coordination with an actor recorded"),
+    "minor.actor_update": N_("Coordination recorded"),
     "minor.escort_set": N_("Escort named"),
     "minor.handover_record": N_("Handover recorded"),
     "minor.child_view_add": N_("Child's views recorded"),
@@ -280,11 +281,17 @@ def _views(session: Session, case_id: int) -> tuple[ViewRow, ...]:
 def _history(session: Session, case_id: int) -> list[str]:
     """Who changed the procedure and when, from the audit log (no values: they hold names)."""
     events = session.exec(
-        select(AuditEvent.at, AuditEvent.username, AuditEvent.action)
+        select(AuditEvent.at, AuditEvent.username, AuditEvent.action, AuditEvent.detail)
         .where(AuditEvent.case_id == case_id, col(AuditEvent.action).in_(list(ACTION_LABELS)))
         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(100)
     ).all()
-    return [f"{fmt_date(at, 'short')} · {who} · {label(ACTION_LABELS, action)}" for at, who, action in events]
+    lines = []
+    for at, who, action, detail in events:
+        what = label(ACTION_LABELS, action)
+        if action == "minor.actor_update":
+            what = f"{what}: {label(MINOR_ACTORS, json.loads(detail or '{}').get('actor'))}"
+        lines.append(f"{fmt_date(at, 'short')} · {who} · {what}")
+    return lines
 
 
 def minor_file(session: Session, actor: Actor, *, case_id: int, today: date, show_names: bool = False) -> MinorFile:

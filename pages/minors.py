@@ -60,7 +60,7 @@ if not f.opened:
 HIDDEN = _("Names are hidden: turn on “Show names” to see or change them.")
 proc = key_for(case_id, "procedure")  # the procedure's forms share its version
 tabs = st.tabs([_("Guardian and child's views"), _("Best interests"), _("Family assessment"),
-                _("Coordination"), _("Escort and handover")])
+                _("Coordination"), _("Escort and handover")], key="minors_tab")
 
 with tabs[0]:
     st.subheader(_("Guardian"))
@@ -184,8 +184,9 @@ with tabs[3]:
         with st.form(k, border=False):
             form_errors(k)
             cols = st.columns(widths, vertical_alignment="center")
-            cols[0].markdown((":green[:material/check_circle:] " if row.coordinated else ":orange[:material/pending:] ")
-                             + label(minors.MINOR_ACTORS, row.actor))
+            icon = (":green[:material/check_circle:]" if row.coordinated else
+                    ":orange[:material/pending:]" if row.required else ":gray[:material/remove_circle_outline:]")
+            cols[0].markdown(f"{icon} {label(minors.MINOR_ACTORS, row.actor)}")
             required = cols[1].checkbox(_("Required"), value=row.required, key=f"{k}_required",
                                         disabled=row.always_required or not f.before_departure,
                                         label_visibility="collapsed")
@@ -211,7 +212,7 @@ with tabs[3]:
                     _("Saved: {actor}.").format(actor=label(minors.MINOR_ACTORS, row.actor)), version_key=k)
         reload_offer(k, case_id)
     st.caption(_(":green[:material/check_circle:] coordinated: contacted, and what was agreed is recorded · "
-                 ":orange[:material/pending:] not yet"))
+                 ":orange[:material/pending:] not yet · :gray[:material/remove_circle_outline:] not involved"))
 
 with tabs[4]:
     st.subheader(_("Escort"))
@@ -265,5 +266,4 @@ with tabs[4]:
         reload_offer(k, case_id)
 
 with st.expander(_("Changes to this procedure")):
-    for line in f.history or [_("No change recorded yet.")]:
-        st.text(line)
+    st.text("\n".join(f.history) or _("No change recorded yet."))
