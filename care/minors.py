@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "minor.child_view_add": N_("Child's views recorded"),
 }
 
+ADULT_AGE = 18
 BEFORE_DEPARTURE = frozenset({Stage.REFERRED, Stage.ELIGIBLE, Stage.ASSESSED, Stage.PLAN_APPROVED})
 DEPARTED_OR_LATER = frozenset({Stage.DEPARTED, Stage.ARRIVED, Stage.FOLLOW_UP})
 ENDED = frozenset({Stage.CLOSED, Stage.INELIGIBLE})
@@ -268,6 +269,11 @@ class MinorFile:
     actors: tuple[ActorRow, ...] = ()
     views: tuple[ViewRow, ...] = ()
     history: tuple[str, ...] = ()  # who changed the procedure and when, newest first
+
+    @property
+    def now_adult(self) -> bool:
+        """Turned 18 since the referral: still follows the procedure started then."""
+        return self.age_today is not None and self.age_today >= ADULT_AGE
 
 
 def _views(session: Session, case_id: int) -> tuple[ViewRow, ...]:

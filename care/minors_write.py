@@ -14,7 +14,8 @@ from datetime import date
 import phonenumbers
 from sqlmodel import Session
 
-from care.access import Actor
+from care import access
+from care.access import Actor, Role
 from care.audit import audit_record
 from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
@@ -49,7 +50,7 @@ def _text(problems: Problems, field: str, value: str, *, required: bool = False,
     if required and not value:
         problems.add(field, _("This field is required."))
     elif len(value) > limit:
-        problems.add(field, _("Keep this under {n} characters.").format(n=limit))
+        problems.add(field, _("Use at most {n} characters.").format(n=limit))
     return value
 
 
@@ -195,6 +196,7 @@ def minor_actor_update(session: Session, actor: Actor, *, minor_actor_id: int, v
                        today: date | None = None) -> MinorActor:
     """One line of the coordination checklist; `contact_name=None` leaves the name as it is."""
     today = today or date.today()
+    access.require(actor, Role.COORDINATOR)  # before the lookup, so an id cannot be probed
     row = session.get(MinorActor, minor_actor_id)
     if row is None:
         raise NotPermitted(_("No such case, or you are not permitted to see it."))

@@ -34,7 +34,7 @@ head.markdown(_("**{stage}** · age at referral: {at_referral} · age today: {to
     today=f.age_today if f.age_today is not None else "—"))
 notes = [_("Follow-ups for a minor (programme setting): {minor} months after return; for an adult: {adult}.").format(
     minor=", ".join(map(str, f.followup_months_minor)), adult=", ".join(map(str, f.followup_months)))]
-if f.age_today is not None and f.age_today >= 18:
+if f.now_adult:
     notes.insert(0, _("Now an adult: keeps the minors' procedure started at referral."))
 st.caption(" ".join(notes))
 

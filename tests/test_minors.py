@@ -166,6 +166,8 @@ def test_who_turned_18_keeps_the_procedure(session, coord):
     case = make_minor_case(session, birth_date=date(1996, 1, 1))  # 18 on 1 Jan 2014, before the referral
     assert minors.ages(case, date(2015, 6, 1)) == (18, 19)  # recorded as a minor at referral all the same
     assert "no escort named" in missing_for(session, case, Stage.DEPARTED)
+    assert minors.minor_file(session, coord, case_id=case.id, today=date(2015, 6, 1)).now_adult
+    assert not minors.minor_file(session, coord, case_id=case.id, today=date(2013, 12, 31)).now_adult
 
 
 # --- the stop --------------------------------------------------------------------------
@@ -328,7 +330,7 @@ def _bid(s, coord, case, **kw):
     ({"outcome": None}, {"outcome": "Choose the outcome of the decision."}),
     ({"outcome": "maybe"}, {"outcome": "Choose the outcome of the decision."}),
     ({"reasons": ""}, {"reasons": "This field is required."}),
-    ({"body": "x" * 201}, {"body": "Keep this under 200 characters."}),
+    ({"body": "x" * 201}, {"body": "Use at most 200 characters."}),
 ])
 def test_best_interests_decision_fields(session, coord, values, errors):
     case = make_minor_case(session)
@@ -537,7 +539,8 @@ def test_case_section_for_coordinators_and_others(session, coord):
     assert "Guardian Test" not in json.dumps([section.rows, section.tables[0].rows])
     assert "Guardian Test" in dict(minors.case_section(session, coord, case, today=TODAY, show_names=True).rows)[
         "Guardian"]
-    assert section.history and all("·" in line for line in section.history)
+    assert any(line.endswith(" · Coordination recorded: Guardian") for line in section.history)
+    assert section.history[-1].endswith(" · Minors' procedure opened")
     focal = make_actor(session, "focal_point", countries=("FR",))
     limited = minors.case_section(session, focal, case, today=TODAY)
     assert dict(limited.rows)["Minors' procedure"] == "Followed by the coordination team"
