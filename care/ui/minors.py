@@ -52,6 +52,7 @@ def submit(form_key: str, call: Callable[[Session], object], done: str, *, versi
             st.session_state[f"{form_key}__stale"] = True
     else:
         clear_errors(form_key)
+        st.session_state.pop(f"{form_key}__stale", None)
         if version_key:
             st.session_state.pop(f"{version_key}__version", None)
         if renew:
