@@ -49,6 +49,7 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "admin_programmes": frozenset({Role.ADMIN}),
     "admin_reference": frozenset({Role.ADMIN}),
     "admin_audit": frozenset({Role.ADMIN}),
+    "minors": frozenset({Role.COORDINATOR}),
 }
 
 
