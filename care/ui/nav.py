@@ -21,6 +21,7 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("home", "pages/home.py", N_("Home"), ":material/home:", N_("Work")),
+    PageSpec("plan", "pages/plan.py", N_("Plan and budget"), ":material/request_quote:", N_("Cases")),
     PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
 ]
 
