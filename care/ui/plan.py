@@ -139,8 +139,7 @@ def _line_fields(form_key: str, key: str, overview: PlanOverview, line: LineView
         planned_on = st.date_input(_("Planned date"), value=line.planned_on if line else date.today(),
                                    key=f"{key}_date", format="DD/MM/YYYY")
         field_error(form_key, "planned_on")
-        amount = st.text_input(_("Amount"), value=str(line.amount) if line else "", key=f"{key}_amount",
-                               placeholder="1250.00")
+        amount = st.text_input(_("Amount"), value=str(line.amount) if line else "", key=f"{key}_amount")
         field_error(form_key, "amount")
         months = st.number_input(_("Duration in months (0 if none)"), min_value=0, max_value=plans.MAX_MONTHS, step=1,
                                  value=line.duration_months or 0 if line else 0, key=f"{key}_months")
