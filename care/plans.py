@@ -301,7 +301,9 @@ def _line_values(session: Session, case: Case, data: LineInput) -> dict:
     in_programme = in_programme_currency(amount, rate)
     if in_programme <= 0:
         problems.add("amount", _("At this rate the amount comes to less than one cent."))
-        problems.raise_if_any()
+    elif amount_problem(in_programme):
+        problems.add("amount", _("This amount is too large."))
+    problems.raise_if_any()
     return {"category": category, "subcategory": data.subcategory, "description": description, "provider": provider,
             "planned_on": data.planned_on, "amount": amount, "currency": currency, "rate": rate,
             "amount_programme": in_programme, "duration_months": months, "need_area": data.need_area or None}

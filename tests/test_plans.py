@@ -88,6 +88,7 @@ def test_french_amounts_as_typed(session, coords):
     ({"currency": "NGN", "rate": "0"}, "rate"),
     ({"currency": "NGN", "rate": "zero"}, "rate"),
     ({"currency": "VND", "amount": "100", "rate": "0.00003"}, "amount"),  # less than a cent
+    ({"currency": "NGN", "amount": "900000000", "rate": "900"}, "amount"),  # too large once converted
     ({"duration_months": 200}, "duration_months"),
     ({"need_area": "luck"}, "need_area"),
     ({"provider": "x" * 201}, "provider"),
