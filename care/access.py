@@ -50,6 +50,7 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "admin_reference": frozenset({Role.ADMIN}),
     "admin_audit": frozenset({Role.ADMIN}),
     "minors": frozenset({Role.COORDINATOR}),
+    "plan": frozenset({Role.COORDINATOR}),
 }
 
 

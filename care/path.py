@@ -50,10 +50,10 @@ def _entry_checks() -> dict[Stage, list[Check]]:
     Listed here explicitly (not registered on import) so that no rule can silently drop
     out because its module was not imported.
     """
-    from care import minors
+    from care import minors, plans
 
     return {
-        Stage.PLAN_APPROVED: [minors.plan_approved_missing],
+        Stage.PLAN_APPROVED: [plans.plan_approved_missing, minors.plan_approved_missing],
         Stage.DEPARTED: [minors.departed_missing],
     }
 

@@ -22,6 +22,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("home", "pages/home.py", N_("Home"), ":material/home:", N_("Work")),
     PageSpec("minors", "pages/minors.py", N_("Minors"), ":material/child_care:", N_("Cases")),
+    PageSpec("plan", "pages/plan.py", N_("Plan and budget"), ":material/request_quote:", N_("Cases")),
     PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
     PageSpec("admin_users", "pages/admin_users.py", N_("Users"), ":material/group:", N_("Administration")),
     PageSpec("admin_programmes", "pages/admin_programmes.py", N_("Programmes"), ":material/tune:",

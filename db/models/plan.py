@@ -49,6 +49,8 @@ class PlanLine(Versioned, table=True):
     amount_programme: Decimal = Field(sa_column=Column(Money, nullable=False))
     duration_months: int | None = None
     need_area: str | None = Field(default=None, max_length=40)
+    # The line of the earlier revision this one continues: what was paid there counts here.
+    carried_from_id: int | None = Field(default=None, foreign_key="plan_line.id")
 
 
 class Payment(SQLModel, table=True):

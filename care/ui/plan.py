@@ -1,0 +1,373 @@
+"""The plan page's parts: the budget against the caps, the lines editor, the decision, payments, history.
+
+Each form makes one call into `care` in one session; a refusal is kept for the form's
+next render (next to its field) and the typed values stay. User text (descriptions,
+comments, names) is shown in dataframes or with `st.text`, never as markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import streamlit as st
+
+from care import payments, plans
+from care.access import Actor
+from care.budget import fmt_cap, fmt_rate
+from care.errors import DomainError
+from care.i18n import LANGUAGES, _, fmt_date, fmt_money, use_language
+from care.pdf.plan import plan_pdf
+from care.plan_views import LineView, PlanOverview, PlanView, plan_export
+from care.plans import NEED_AREAS, PlanStatus, subcategory_label
+from care.ui.db import db_session
+from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error
+from care.vocab import PLAN_CATEGORIES, PLAN_SUBCATEGORIES, label
+
+
+def act(form_key: str, call: Callable, success: str) -> None:
+    """Run one domain call in one session; then a success message, or the errors kept for the form."""
+    try:
+        with db_session() as session:
+            call(session)
+    except DomainError as err:
+        remember_error(form_key, err)
+    else:
+        clear_errors(form_key)
+        flash(success)
+        st.session_state[f"_{form_key}_saved"] = st.session_state.get(f"_{form_key}_saved", 0) + 1
+    st.rerun()
+
+
+def _generation(form_key: str) -> int:
+    """Changes after each successful save, so that a form opens blank (or fresh) again."""
+    return st.session_state.get(f"_{form_key}_saved", 0)
+
+
+def _kind(code: str) -> str:
+    return f"{label(PLAN_CATEGORIES, PLAN_SUBCATEGORIES[code][0])} · {subcategory_label(code)}"
+
+
+# --- the start, the summary ---------------------------------------------------------
+
+
+def start_form(actor: Actor, overview: PlanOverview) -> None:
+    st.info(_("This case has no plan yet. Draft it with the person and the referring organisation."))
+    if not overview.may_start:
+        return
+    with st.form("plan_start"):
+        form_errors("plan_start")
+        if st.form_submit_button(_("Start the plan"), type="primary"):
+            act("plan_start", lambda s: plans.plan_create(s, actor, case_id=overview.case_id),
+                _("Revision 1 started: add its lines."))
+
+
+def summary(overview: PlanOverview) -> None:
+    latest, in_force = overview.latest, overview.in_force
+    st.subheader(_("Revision {n}: {status}").format(n=latest.revision_no, status=latest.status_label))
+    facts = [_("Written by {name} on {day}").format(name=latest.author, day=fmt_date(latest.created_at, "short"))]
+    if latest.submitted_at:
+        facts.append(_("Submitted on {day}").format(day=fmt_date(latest.submitted_at, "short")))
+    if latest.decided_at:
+        facts.append(_("Decided by {name} on {day}").format(name=latest.decided_by,
+                                                           day=fmt_date(latest.decided_at, "short")))
+    st.text(" · ".join(facts))
+    if latest.decision_comment:
+        st.text(_("Comment: {comment}").format(comment=latest.decision_comment))
+    if in_force is not None and in_force is not latest:
+        st.text(_("In force until this revision is approved: revision {n}, {total}.").format(
+            n=in_force.revision_no, total=fmt_money(in_force.total, overview.currency)))
+
+
+# --- budget, needs, lines -----------------------------------------------------------
+
+
+def budget(overview: PlanOverview) -> None:
+    st.markdown("#### " + _("Budget against the caps"))
+    c = overview.currency
+    st.dataframe([{_("Budget"): r.label, _("Planned"): fmt_money(r.planned, c), _("Cap"): fmt_cap(r, c),
+                   _("Over the cap by"): fmt_money(r.over_by, c) if r.over_by else ""} for r in overview.budget],
+                 hide_index=True, width="stretch")
+    if overview.problems:
+        st.error(_("This revision cannot be approved as it stands:"), icon=":material/block:")
+        st.text("\n".join(f"• {p}" for p in overview.problems))
+
+
+def needs(overview: PlanOverview) -> None:
+    if overview.needs:
+        st.warning(_("High or urgent needs that no line answers yet: {needs}").format(
+            needs=", ".join(n.label for n in overview.needs)), icon=":material/flag:")
+
+
+def _line_rows(plan: PlanView, currency: str, *, paid: bool = False) -> list[dict]:
+    rows = []
+    for ln in plan.lines:
+        row = {_("Kind"): _kind(ln.subcategory), _("What"): ln.description, _("Provider"): ln.provider,
+               _("Planned on"): fmt_date(ln.planned_on), _("Need answered"): label(NEED_AREAS, ln.need_area),
+               _("Months"): str(ln.duration_months or ""), _("Amount"): fmt_money(ln.amount, ln.currency),
+               _("Rate"): fmt_rate(ln.rate) if ln.currency != currency else "",
+               _("In {currency}").format(currency=currency): fmt_money(ln.amount_programme, currency)}
+        if paid:
+            row |= {_("Paid"): fmt_money(ln.paid, currency), _("Left to pay"): fmt_money(ln.left, currency)}
+        rows.append(row)
+    return rows
+
+
+def lines_table(overview: PlanOverview) -> None:
+    latest = overview.latest
+    st.markdown("#### " + _("Lines"))
+    if not latest.lines:
+        st.caption(_("No line yet."))
+        return
+    st.dataframe(_line_rows(latest, overview.currency, paid=any(ln.paid for ln in latest.lines)),
+                 hide_index=True, width="stretch")
+    st.text(_("Total: {total}").format(total=fmt_money(latest.total, overview.currency)))
+
+
+def _line_fields(form_key: str, key: str, overview: PlanOverview, line: LineView | None) -> plans.LineInput:
+    subcategories = list(PLAN_SUBCATEGORIES)
+    subcategory = st.selectbox(_("Kind of help"), subcategories, format_func=_kind, key=f"{key}_sub",
+                               index=subcategories.index(line.subcategory) if line else 0)
+    field_error(form_key, "subcategory")
+    description = st.text_area(_("What it pays for"), value=line.description if line else "", key=f"{key}_desc",
+                               height=80)
+    field_error(form_key, "description")
+    provider = st.text_input(_("Provider or referral agency"), value=line.provider if line else "", key=f"{key}_prov")
+    field_error(form_key, "provider")
+    left, right = st.columns(2)
+    with left:
+        planned_on = st.date_input(_("Planned date"), value=line.planned_on if line else date.today(),
+                                   key=f"{key}_date", format="DD/MM/YYYY")
+        field_error(form_key, "planned_on")
+        amount = st.text_input(_("Amount"), value=str(line.amount) if line else "", key=f"{key}_amount")
+        field_error(form_key, "amount")
+        months = st.number_input(_("Duration in months (0 if none)"), min_value=0, max_value=plans.MAX_MONTHS, step=1,
+                                 value=line.duration_months or 0 if line else 0, key=f"{key}_months")
+        field_error(form_key, "duration_months")
+    with right:
+        currencies = list(overview.currencies) + ([line.currency] if line and line.currency not in overview.currencies
+                                                  else [])
+        currency = st.selectbox(_("Currency"), currencies, key=f"{key}_cur",
+                                index=currencies.index(line.currency) if line else 0)
+        field_error(form_key, "currency")
+        rate = st.text_input(
+            _("Exchange rate: {programme} for one unit of the line's currency").format(programme=overview.currency),
+            value=str(line.rate) if line and line.currency != overview.currency else "", key=f"{key}_rate",
+            help=_("Leave empty when the line is in {programme}.").format(programme=overview.currency))
+        field_error(form_key, "rate")
+        areas = [""] + list(NEED_AREAS)
+        need = st.selectbox(_("Assessed need it answers"), areas, key=f"{key}_need",
+                            index=areas.index(line.need_area) if line and line.need_area in areas else 0,
+                            format_func=lambda a: label(NEED_AREAS, a) if a else _("— none in particular"))
+        field_error(form_key, "need_area")
+    return plans.LineInput(subcategory=subcategory, description=description, amount=amount, currency=currency,
+                           planned_on=planned_on, provider=provider, rate=rate, duration_months=int(months) or None,
+                           need_area=need or None)
+
+
+def line_add_form(actor: Actor, overview: PlanOverview) -> None:
+    key = f"plan_line_add_{overview.latest.id}"
+    with st.expander(_("Add a line"), expanded=not overview.latest.lines):
+        with st.form(key):
+            form_errors(key)
+            data = _line_fields(key, f"{key}_{_generation(key)}", overview, None)
+            if st.form_submit_button(_("Add the line"), type="primary"):
+                act(key, lambda s: plans.plan_line_add(s, actor, plan_id=overview.latest.id, line=data),
+                    _("Line added."))
+
+
+def line_edit_form(actor: Actor, overview: PlanOverview) -> None:
+    lines = {ln.id: ln for ln in overview.latest.lines}
+    if not lines:
+        return
+    with st.expander(_("Change or remove a line")):
+        chosen = st.selectbox(_("Line"), list(lines), key=f"plan_line_pick_{overview.latest.id}",
+                              format_func=lambda i: f"{_kind(lines[i].subcategory)}: {lines[i].description[:60]}")
+        line = lines[chosen]
+        key = "plan_line_edit"
+        with st.form(f"{key}_{line.id}_{line.version}"):
+            form_errors(key)
+            data = _line_fields(key, f"{key}_{line.id}_{line.version}", overview, line)
+            save, remove = st.columns(2)
+            if save.form_submit_button(_("Save the line"), type="primary"):
+                act(key, lambda s: plans.plan_line_edit(s, actor, line_id=line.id, expected_version=line.version,
+                                                        line=data), _("Line saved."))
+            if remove.form_submit_button(_("Remove the line")):
+                act(key, lambda s: plans.plan_line_remove(s, actor, line_id=line.id, expected_version=line.version),
+                    _("Line removed."))
+
+
+# --- submission, decision, revision -------------------------------------------------
+
+
+def submit_form(actor: Actor, overview: PlanOverview) -> None:
+    latest, key = overview.latest, "plan_submit"
+    st.markdown("#### " + _("Submit for approval"))
+    with st.form(key):
+        form_errors(key)
+        person = st.checkbox(_("Agreed with the person"), value=latest.agreed_with_person, key=f"{key}_person")
+        field_error(key, "agreed_with_person")
+        organisation = False
+        if overview.needs_organisation:
+            organisation = st.checkbox(_("Agreed with the referring organisation"),
+                                       value=latest.agreed_with_organisation, key=f"{key}_org")
+            field_error(key, "agreed_with_organisation")
+        else:
+            st.caption(_("No referring organisation on this case."))
+        if st.form_submit_button(_("Submit for approval"), type="primary"):
+            act(key, lambda s: plans.plan_submit(s, actor, plan_id=latest.id, expected_version=latest.version,
+                                                 agreed_with_person=person, agreed_with_organisation=organisation),
+                _("Revision {n} submitted: another coordinator approves it.").format(n=latest.revision_no))
+
+
+def decision_form(actor: Actor, overview: PlanOverview) -> None:
+    latest, key = overview.latest, "plan_decision"
+    st.markdown("#### " + _("Decision"))
+    if not overview.may_decide:
+        st.info(_("You wrote or changed this revision: another coordinator approves or rejects it."))
+        return
+    with st.form(key):
+        form_errors(key)
+        comment = st.text_area(_("Comment (required to reject)"), key=f"{key}_comment", height=80)
+        field_error(key, "comment")
+        field_error(key, "stage")  # what the path still misses before the case can move on
+        approve, reject = st.columns(2)
+        if approve.form_submit_button(_("Approve"), type="primary"):
+            act(key, lambda s: plans.plan_approve(s, actor, plan_id=latest.id, expected_version=latest.version,
+                                                  comment=comment),
+                _("Revision {n} approved.").format(n=latest.revision_no))
+        if reject.form_submit_button(_("Reject")):
+            act(key, lambda s: plans.plan_reject(s, actor, plan_id=latest.id, expected_version=latest.version,
+                                                 comment=comment),
+                _("Revision {n} rejected.").format(n=latest.revision_no))
+
+
+def revise_form(actor: Actor, overview: PlanOverview) -> None:
+    key = "plan_revise"
+    text = (_("Approved plans are frozen. A revision copies the lines into a new draft; the approved plan stays "
+              "in force for payments until the revision is approved.")
+            if overview.latest.status == PlanStatus.APPROVED
+            else _("A revision copies the lines into a new draft to change and submit again."))
+    with st.form(key):
+        st.caption(text)
+        form_errors(key)
+        if st.form_submit_button(_("Revise the plan")):
+            act(key, lambda s: plans.plan_revise(s, actor, case_id=overview.case_id),
+                _("Revision {n} started.").format(n=overview.latest.revision_no + 1))
+
+
+def pdf_download(actor: Actor, overview: PlanOverview) -> None:
+    if not overview.may_export:
+        return
+    st.markdown("#### " + _("The plan to sign"))
+    languages = list(LANGUAGES)
+    lang = st.selectbox(_("Language of the PDF"), languages, format_func=LANGUAGES.get, key="plan_pdf_language",
+                        index=languages.index(actor.language) if actor.language in languages else 0)
+    case_id, latest = overview.case_id, overview.latest
+
+    def build() -> bytes:  # runs on the click only, so each download is one audited export
+        with use_language(lang):
+            with db_session() as session:
+                export = plan_export(session, actor, case_id=case_id)
+            return plan_pdf(export)
+
+    st.download_button(_("Download the plan (PDF)"), data=build, mime="application/pdf", on_click="ignore",
+                       file_name=f"IRP-{overview.case_code}-rev{latest.revision_no}-{lang}.pdf",
+                       icon=":material/download:")
+    st.caption(_("The PDF names the person: each download is recorded."))
+
+
+# --- payments -----------------------------------------------------------------------
+
+
+def payments_tab(actor: Actor, overview: PlanOverview) -> None:
+    plan, c = overview.in_force, overview.currency
+    if plan is None:
+        st.info(_("Payments are recorded once a plan is approved."))
+        return
+    st.markdown("#### " + _("Lines of the approved plan (revision {n})").format(n=plan.revision_no))
+    st.dataframe([{_("What"): ln.description, _("Approved"): fmt_money(ln.amount_programme, c),
+                   _("Paid"): fmt_money(ln.paid, c), _("Left to pay"): fmt_money(ln.left, c)} for ln in plan.lines],
+                 hide_index=True, width="stretch")
+    if overview.monitoring_due:
+        st.success(_("Every line is paid: the monitoring visit is planned for {day}.").format(
+            day=fmt_date(overview.monitoring_due)), icon=":material/event:")
+    _payment_form(actor, overview)
+    st.markdown("#### " + _("Payments"))
+    if not overview.payments:
+        st.caption(_("No payment yet."))
+        return
+    st.dataframe([{_("Paid on"): fmt_date(p.paid_on), _("Line"): p.line_description,
+                   _("Revision"): str(p.revision_no),
+                   _("Amount"): fmt_money(p.amount, c), _("Method"): label(payments.PAYMENT_METHODS, p.method),
+                   _("Receipt"): p.receipt_ref, _("Recorded by"): p.recorded_by,
+                   _("Cancelled"): (_("{day} by {name}: {reason}").format(
+                       day=fmt_date(p.cancelled_at, "short"), name=p.cancelled_by, reason=p.cancel_reason)
+                       if p.cancelled_at else "")} for p in overview.payments],
+                 hide_index=True, width="stretch")
+    _cancel_form(actor, overview)
+
+
+def _payment_form(actor: Actor, overview: PlanOverview) -> None:
+    open_lines = {ln.id: ln for ln in overview.in_force.lines if ln.left > 0}
+    if not open_lines:
+        return
+    key = "payment_record"
+    gen = f"{key}_{_generation(key)}"
+    with st.form(key):
+        st.markdown("#### " + _("Record a payment"))
+        form_errors(key)
+        line_id = st.selectbox(_("Line"), list(open_lines), key=f"{gen}_line", format_func=lambda i: _(
+            "{what} ({left} left)").format(what=open_lines[i].description[:60],
+                                           left=fmt_money(open_lines[i].left, overview.currency)))
+        field_error(key, "line")
+        left, right = st.columns(2)
+        with left:
+            paid_on = st.date_input(_("Paid on"), value=date.today(), key=f"{gen}_date", format="DD/MM/YYYY")
+            field_error(key, "paid_on")
+            amount = st.text_input(_("Amount in {currency}").format(currency=overview.currency), key=f"{gen}_amount")
+            field_error(key, "amount")
+        with right:
+            method = st.selectbox(_("Method"), list(payments.PAYMENT_METHODS), key=f"{gen}_method",
+                                  format_func=lambda m: label(payments.PAYMENT_METHODS, m))
+            field_error(key, "method")
+            receipt = st.text_input(_("Receipt reference"), key=f"{gen}_receipt")
+            field_error(key, "receipt_ref")
+        if st.form_submit_button(_("Record the payment"), type="primary"):
+            act(key, lambda s: payments.payment_record(s, actor, line_id=line_id, paid_on=paid_on, amount=amount,
+                                                       method=method, receipt_ref=receipt), _("Payment recorded."))
+
+
+def _cancel_form(actor: Actor, overview: PlanOverview) -> None:
+    active = {p.id: p for p in overview.payments if p.cancelled_at is None}
+    if not active:
+        return
+    key = "payment_cancel"
+    gen = f"{key}_{_generation(key)}"
+    with st.expander(_("Cancel a payment")):
+        with st.form(key):
+            form_errors(key)
+            payment_id = st.selectbox(_("Payment"), list(active), key=f"{gen}_payment", format_func=lambda i: (
+                f"{fmt_date(active[i].paid_on)} · {fmt_money(active[i].amount, overview.currency)} · "
+                f"{active[i].receipt_ref}"))
+            field_error(key, "payment")
+            reason = st.text_input(_("Reason"), key=f"{gen}_reason")
+            field_error(key, "reason")
+            if st.form_submit_button(_("Cancel the payment")):
+                act(key, lambda s: payments.payment_cancel(s, actor, payment_id=payment_id, reason=reason),
+                    _("Payment cancelled; it stays in the record."))
+
+
+# --- history ------------------------------------------------------------------------
+
+
+def history_tab(overview: PlanOverview) -> None:
+    c = overview.currency
+    st.dataframe([{_("Revision"): str(v.revision_no), _("Status"): v.status_label, _("Total"): fmt_money(v.total, c),
+                   _("Written by"): v.author, _("Submitted on"): fmt_date(v.submitted_at, "short"),
+                   _("Decided by"): v.decided_by, _("Decided on"): fmt_date(v.decided_at, "short"),
+                   _("Comment"): v.decision_comment} for v in overview.revisions],
+                 hide_index=True, width="stretch")
+    revisions = {v.revision_no: v for v in overview.revisions}
+    shown = st.selectbox(_("Show the lines of revision"), list(revisions), key="plan_history_revision")
+    st.dataframe(_line_rows(revisions[shown], c), hide_index=True, width="stretch")
