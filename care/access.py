@@ -45,6 +45,8 @@ class Actor:
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "home": frozenset(Role),
     "account": frozenset(Role),
+    "indicators": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "activities": frozenset({Role.COORDINATOR}),
 }
 
 

@@ -22,6 +22,8 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("home", "pages/home.py", N_("Home"), ":material/home:", N_("Work")),
     PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
+    PageSpec("indicators", "pages/indicators.py", N_("Indicators"), ":material/insights:", N_("Programme")),
+    PageSpec("activities", "pages/activities.py", N_("Activities"), ":material/event_note:", N_("Programme")),
 ]
 
 
