@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, select
 
-from care.access import Actor, Role, require, require_programme
+from care.access import Actor, Role, case_get, require, require_programme
 from care.audit import audit_record
 from care.concurrency import claim
 from care.countries import country_name
@@ -398,5 +398,31 @@ def referral_outcome_set(session: Session, actor: Actor, *, referral_id: int, ou
                             "reload to see the change."))
     audit_record(session, actor, "referral.outcome", entity="referral", entity_id=referral_id,
                  case_id=referral.case_id, detail={"from": expected_outcome, "to": outcome})
+    session.flush()
+    session.refresh(referral)
+
+
+def referral_case_link(session: Session, actor: Actor, *, referral_id: int, case_id: int,
+                       expected_outcome: str = "pending") -> None:
+    """Mark a registered referral as the one a new case came from (for intake), so that the
+    person is counted once: the register keeps one row per referral received."""
+    case = case_get(session, actor, case_id)  # whoever may work on the case (intake: coordinators, focal points)
+    referral = session.get(Referral, referral_id)
+    if referral is None or referral.programme_id != case.programme_id:
+        raise NotPermitted(_("No such referral, or you are not permitted to see it."))
+    if referral.host_country != case.host_country:
+        raise DomainError(_("This referral was received in {country}, not in the case's host country.").format(
+            country=country_name(referral.host_country)), field="referral_id")
+    if referral.case_id is not None:
+        raise DomainError(_("This referral became a case: its outcome is kept by the case."), field="referral_id")
+    result = session.execute(
+        update(Referral).where(Referral.id == referral_id, Referral.outcome == expected_outcome,
+                               col(Referral.case_id).is_(None))
+        .values(outcome="case", case_id=case_id).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise DomainError(_("Someone changed this referral after you opened it. Nothing was overwritten: "
+                            "reload to see the change."))
+    audit_record(session, actor, "referral.case", case_id=case_id, entity="referral", entity_id=referral_id,
+                 detail={"from": expected_outcome, "to": "case"})
     session.flush()
     session.refresh(referral)

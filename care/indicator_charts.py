@@ -13,6 +13,7 @@ from care.i18n import _
 from care.smallcells import Kind, Row, Table, cell_number, cell_text
 
 PALETTE = ["#1f5f8b", "#e0892b", "#4c9f70", "#b04a5a"]
+LABELS = alt.Axis(labelLimit=260)  # row names in full ("Immediate assistance", not "Immediate assist…")
 
 
 def _body(table: Table) -> list[Row]:
@@ -25,7 +26,8 @@ def _order(values: list[dict]) -> list[str]:
 
 
 def _height(rows: int) -> int:
-    return max(60, 26 * rows)
+    """Room for every row's label (Vega drops labels that would overlap) and for the axis below."""
+    return 34 * rows + 50
 
 
 def _axis(table: Table, column: int) -> alt.Axis:
@@ -43,7 +45,7 @@ def bar_chart(table: Table, column: int = 0) -> alt.Chart | None:
               for r in _body(table)]
     if not values:
         return None
-    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("label:N", sort=_order(values), title=None))
+    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("label:N", sort=_order(values), title=None, axis=LABELS))
     bars = base.mark_bar(color=PALETTE[0]).encode(
         x=alt.X("value:Q", title=table.headings[column], axis=_axis(table, column)), tooltip=[alt.Tooltip("label:N", title=table.label_heading
                                                                                or " "),
@@ -56,7 +58,7 @@ def target_chart(table: Table) -> alt.Chart | None:
     """People assisted and minors, each against its target (a dark tick)."""
     values = [{"label": r.label, "value": cell_number(r.cells[0]), "target": cell_number(r.cells[1]),
                "text": cell_text(r.cells[0]), "at": cell_number(r.cells[0]) or 0} for r in table.rows]
-    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("label:N", sort=_order(values), title=None))
+    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("label:N", sort=_order(values), title=None, axis=LABELS))
     bars = base.mark_bar(color=PALETTE[0]).encode(
         x=alt.X("value:Q", title=_("People"), axis=alt.Axis(format="d", tickMinStep=1)))
     ticks = base.mark_tick(color="#222", thickness=3, size=30).encode(
@@ -71,7 +73,7 @@ def share_chart(table: Table, column: int = 2) -> alt.Chart | None:
                "at": cell_number(r.cells[column]) or 0} for r in _body(table)]
     if not values:
         return None
-    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("label:N", sort=_order(values), title=None))
+    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("label:N", sort=_order(values), title=None, axis=LABELS))
     bars = base.mark_bar(color=PALETTE[2]).encode(
         x=alt.X("value:Q", title=table.headings[column], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")))
     labels = base.mark_text(align="left", dx=4).encode(x="at:Q", text="text:N")
@@ -82,7 +84,7 @@ def durations_chart(table: Table) -> alt.Chart | None:
     """Each step's median (a dot) between its 25th and 75th percentiles (a line)."""
     values = [{"label": r.label, "median": cell_number(r.cells[1]), "low": cell_number(r.cells[2]),
                "high": cell_number(r.cells[3]), "text": cell_text(r.cells[1])} for r in table.rows]
-    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("label:N", sort=_order(values), title=None))
+    base = alt.Chart(alt.Data(values=values)).encode(y=alt.Y("label:N", sort=_order(values), title=None, axis=LABELS))
     spread = base.mark_rule(strokeWidth=3, color=PALETTE[0]).encode(
         x=alt.X("low:Q", title=_("Days")), x2="high:Q")
     median = base.mark_point(filled=True, size=120, color=PALETTE[1]).encode(
@@ -120,14 +122,14 @@ def money_chart(table: Table) -> alt.Chart | None:
         return None
     order = list(table.headings)
     base = alt.Chart(alt.Data(values=values)).encode(
-        y=alt.Y("label:N", sort=_order(values), title=None), yOffset=alt.YOffset("measure:N", sort=order))
+        y=alt.Y("label:N", sort=_order(values), title=None, axis=LABELS), yOffset=alt.YOffset("measure:N", sort=order))
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title=table.currency),
         color=alt.Color("measure:N", title=None, sort=order, scale=alt.Scale(range=PALETTE)),
         tooltip=[alt.Tooltip("label:N", title=table.label_heading), alt.Tooltip("measure:N", title=" "),
                  alt.Tooltip("text:N", title=table.currency)])
     labels = base.mark_text(align="left", dx=4, fontSize=9).encode(x="at:Q", text="text:N")
-    return (bars + labels).properties(height=max(80, 11 * len(values)))
+    return (bars + labels).properties(height=13 * len(values) + 50)
 
 
 CHARTS = {"bar": bar_chart, "target": target_chart, "share": share_chart, "durations": durations_chart,

@@ -49,8 +49,8 @@ for tab, kind in zip(tabs, KINDS):
             kept = tuple(m.id for r in rows for m in r.modules)
             modules = activities.training_modules(session, actor, keep_ids=kept) if kind == "training" else []
         activities_table(rows, kind)
-        existing = activity_choice(rows, kind)
-        form_key = f"activity_{kind}_{existing.id if existing else 'new'}"
+        existing = activity_choice(rows, kind, programme.id)
+        form_key = f"activity_{kind}_{existing.id if existing else f'new_{programme.id}'}"
         prefix = f"{form_key}_v{existing.version}" if existing else f"{form_key}_{generation(form_key)}"
         with st.form(prefix):
             form_errors(form_key)
@@ -75,7 +75,7 @@ with tabs[3]:
         organisations = activities.organisations_for_referral(session, actor, programme_id=programme.id)
     referrals_table(referrals, referral_count)
     st.subheader(_("Register a referral received"))
-    form_key = "referral_new"
+    form_key = f"referral_new_{programme.id}"
     prefix = f"{form_key}_{generation(form_key)}"
     with st.form(prefix):
         form_errors(form_key)
@@ -87,7 +87,7 @@ with tabs[3]:
     open_ones = {r.id: r for r in referrals if not r.case_code}
     if open_ones:
         st.subheader(_("What became of a referral"))
-        form_key = "referral_outcome"
+        form_key = f"referral_outcome_{programme.id}"
         with st.form(f"{form_key}_{generation(form_key)}"):
             form_errors(form_key)
             chosen = st.selectbox(_("Referral"), list(open_ones), format_func=lambda i: " · ".join(

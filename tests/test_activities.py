@@ -265,3 +265,31 @@ def test_the_codes_of_this_stage_are_those_the_demo_data_writes():
     assert tuple(activities.ORG_KINDS) == demo.PARTICIPANT_KINDS
     assert set(ALARMS) == set(demo.ALARM_NOTES)
     assert tuple(SCORE_DIMENSIONS) == tuple(demo.SCORE_ITEMS)
+
+
+def test_intake_links_a_pending_referral_to_its_new_case_so_it_is_counted_once(session, coord, plus):
+    referral = register(session, coord, plus, outcome="pending")
+    case = make_case(session, programme="CARE_PLUS", ret="CM", referral_date=date(2018, 5, 22))
+    activities.referral_case_link(session, coord, referral_id=referral.id, case_id=case.id)
+    row = session.get(Referral, referral.id)
+    assert (row.outcome, row.case_id) == ("case", case.id)
+    assert session.exec(select(Referral)).all() == [row]
+    (event,) = audits(session, "referral.case")
+    assert event.case_id == case.id
+    with pytest.raises(DomainError):
+        activities.referral_case_link(session, coord, referral_id=referral.id, case_id=case.id)
+
+
+def test_a_referral_is_linked_only_to_a_case_of_its_programme_and_host_that_the_user_may_see(session, coord, plus):
+    referral = register(session, coord, plus, outcome="pending")
+    other_programme = make_case(session, programme="CARE", ret="NG")
+    with pytest.raises(NotPermitted):
+        activities.referral_case_link(session, coord, referral_id=referral.id, case_id=other_programme.id)
+    spain = make_case(session, programme="CARE_PLUS", host="ES", ret="CM")
+    with pytest.raises(DomainError, match="Spain|France"):
+        activities.referral_case_link(session, coord, referral_id=referral.id, case_id=spain.id)
+    fp_es = make_actor(session, "focal_point", countries=("ES",), programmes=("CARE_PLUS",))
+    france = make_case(session, programme="CARE_PLUS", host="FR", ret="CM")
+    with pytest.raises(NotPermitted):
+        activities.referral_case_link(session, fp_es, referral_id=referral.id, case_id=france.id)
+    assert session.get(Referral, referral.id).outcome == "pending"

@@ -154,7 +154,7 @@ def open_activities(url: str, code: str):
 
 def test_coordinator_records_an_information_meeting(private_demo):
     at = open_activities(private_demo, "TACT")
-    key = "activity_meeting_new_0"
+    key = f"activity_meeting_new_{programme_ids(private_demo)['TACT']}_0"
     at.date_input(key=f"{key}_held_on").set_value(date(2016, 9, 15))
     at.text_input(key=f"{key}_place").input("Nicosia, Cyprus")
     at.text_input(key=f"{key}_audience").input("Police and shelters")
@@ -163,7 +163,7 @@ def test_coordinator_records_an_information_meeting(private_demo):
     assert not at.exception and not errors(at)
     assert [s.value for s in at.success] == ["Recorded."]
     assert "Nicosia, Cyprus" in at.tabs[0].dataframe[0].value.to_csv()
-    assert at.text_input(key="activity_meeting_new_1_place").value == "", "a fresh form after a save"
+    assert at.text_input(key=key.replace("_0", "_1") + "_place").value == "", "a fresh form after a save"
     with session_scope(engine_for(private_demo)) as s:
         meeting = s.exec(select(Activity).where(Activity.place == "Nicosia, Cyprus")).one()
         assert (meeting.kind, meeting.participants, meeting.held_on) == ("meeting", 14, date(2016, 9, 15))
@@ -171,7 +171,7 @@ def test_coordinator_records_an_information_meeting(private_demo):
 
 def test_a_meeting_with_missing_details_is_refused_field_by_field_and_keeps_what_was_typed(private_demo):
     at = open_activities(private_demo, "TACT")
-    key = "activity_meeting_new_0"
+    key = f"activity_meeting_new_{programme_ids(private_demo)['TACT']}_0"
     at.date_input(key=f"{key}_held_on").set_value(date(2016, 9, 15))
     at.text_input(key=f"{key}_audience").input("Police and shelters")
     at.tabs[0].button[0].click().run()
@@ -184,7 +184,7 @@ def test_a_meeting_with_missing_details_is_refused_field_by_field_and_keeps_what
 
 def test_coordinator_records_a_training_by_kind_of_organisation(private_demo):
     at = open_activities(private_demo, "CARE_PLUS")
-    key = "activity_training_new_0"
+    key = f"activity_training_new_{programme_ids(private_demo)['CARE_PLUS']}_0"
     at.date_input(key=f"{key}_held_on").set_value(date(2018, 10, 4))
     at.text_input(key=f"{key}_place").input("Marseille")
     at.number_input(key=f"{key}_count_police").set_value(6)
@@ -197,7 +197,7 @@ def test_coordinator_records_a_training_by_kind_of_organisation(private_demo):
 
 def test_coordinator_registers_a_referral_that_could_not_become_a_case(private_demo):
     at = open_activities(private_demo, "CARE_PLUS")
-    key = "referral_new_0"
+    key = f"referral_new_{programme_ids(private_demo)['CARE_PLUS']}_0"
     at.date_input(key=f"{key}_date").set_value(date(2019, 1, 10))
     at.selectbox(key=f"{key}_outcome").select("no_consent")
     at.text_area(key=f"{key}_note").input("Told about other support services.")
@@ -206,3 +206,12 @@ def test_coordinator_registers_a_referral_that_could_not_become_a_case(private_d
     with session_scope(engine_for(private_demo)) as s:
         referral = s.exec(select(Referral).where(Referral.note == "Told about other support services.")).one()
         assert (referral.outcome, referral.host_country) == ("no_consent", "FR")
+
+
+def test_a_new_record_starts_within_the_programme_chosen(demo_db_url):
+    ids = programme_ids(demo_db_url)
+    at = signed_in("../pages/activities.py", "coord")
+    at.run()  # the programme still running comes first
+    at.selectbox(key="activities_programme").select(ids["CARE"]).run()
+    assert at.date_input(key=f"activity_meeting_new_{ids['CARE']}_0_held_on").value == date(2015, 12, 31)
+    assert at.date_input(key=f"referral_new_{ids['CARE']}_0_date").value == date(2015, 12, 31)

@@ -56,13 +56,13 @@ def activities_table(rows: list[ActivityRow], kind: str) -> None:
     st.dataframe(data, hide_index=True, width="stretch")
 
 
-def activity_choice(rows: list[ActivityRow], kind: str) -> ActivityRow | None:
+def activity_choice(rows: list[ActivityRow], kind: str, programme_id: int) -> ActivityRow | None:
     """A new record, or one already recorded to correct."""
     by_id = {r.id: r for r in rows}
     chosen = st.selectbox(
         _("Record a new one, or correct one already recorded"), [None, *by_id],
         format_func=lambda i: _("New: {kind}").format(kind=label(ACTIVITY_KINDS, kind)) if i is None
-        else f"{fmt_date(by_id[i].held_on)} · {by_id[i].place or by_id[i].audience}", key=f"choice_{kind}")
+        else f"{fmt_date(by_id[i].held_on)} · {by_id[i].place or by_id[i].audience}", key=f"choice_{kind}_{programme_id}")
     return by_id.get(chosen)
 
 

@@ -59,8 +59,10 @@ def _export(kind: str, username: str, programme_id: int, date_from: date, date_t
                      today=date.today(), language=language)
 
 
+@st.fragment
 def export_buttons(actor: Actor, programme: ProgrammeSettings, date_from: date, date_to: date) -> None:
-    """The PDF report and the CSV tables, in the language chosen, built only when asked for."""
+    """The PDF report and the CSV tables, in the language chosen, built only when asked for.
+    A fragment: choosing the language does not recompute the page's figures."""
     languages = list(LANGUAGES)
     cols = st.columns([1, 1, 1])
     language = cols[0].selectbox(_("Language of the export"), languages, index=languages.index(actor.language),
