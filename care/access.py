@@ -51,6 +51,8 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "admin_audit": frozenset({Role.ADMIN}),
     "minors": frozenset({Role.COORDINATOR}),
     "plan": frozenset({Role.COORDINATOR}),
+    "indicators": frozenset({Role.COORDINATOR, Role.MANAGER}),
+    "activities": frozenset({Role.COORDINATOR}),
 }
 
 

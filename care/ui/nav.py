@@ -30,6 +30,8 @@ PAGES: list[PageSpec] = [
     PageSpec("admin_reference", "pages/admin_reference.py", N_("Reference lists"), ":material/list_alt:",
              N_("Administration")),
     PageSpec("admin_audit", "pages/admin_audit.py", N_("Audit log"), ":material/policy:", N_("Administration")),
+    PageSpec("indicators", "pages/indicators.py", N_("Indicators"), ":material/insights:", N_("Programme")),
+    PageSpec("activities", "pages/activities.py", N_("Activities"), ":material/event_note:", N_("Programme")),
 ]
 
 

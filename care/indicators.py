@@ -1,0 +1,513 @@
+"""Indicators of a programme for a period: what the managers and the coordination team watch.
+
+Every figure is an SQL aggregate (COUNT, SUM, AVG, GROUP BY) over the programme's cases
+referred in the period, so a report costs the same few queries with 100 cases or 10,000;
+only the durations behind a median come back as a list of integers. Nothing here returns
+a case code or a name. Before a report leaves this module it goes through
+`smallcells.disclose`: exact for the programme's coordinators, small counts hidden for
+everyone else (the managers).
+
+Definitions (docs/DESIGN.md, "Decisions"): people assisted are the cases that were not
+found ineligible; the period filters on the referral date (activities: on the day they were
+held); an age group is the age at referral, from the birth date or the estimated age.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import case as sql_case
+from sqlalchemy import distinct, true, union
+from sqlmodel import Session, col, func, select
+
+from care.access import Actor, Role, is_coordinator_of, require_programme
+from care.activities import ORG_KINDS, REFERRAL_OUTCOMES
+from care.countries import country_name
+from care.errors import ValidationErrors
+from care.i18n import N_, _
+from care.programmes import ProgrammeSettings, programme_settings
+from care.smallcells import Cell, Kind, Row, Table, disclose, number, people
+from care.sqlfuncs import days_between, json_values, years_between
+from care.vocab import EXPLOITATION_FORMS, PLAN_CATEGORIES, PLAN_SUBCATEGORIES, SEX, Stage, label, stage_label
+from db.models import (
+    Activity, ActivityModule, ActivityParticipants, Case, FollowUp, FollowUpScore, Payment, Plan, PlanLine, Referral,
+    TrainingModule,
+)
+from db.types import CENT
+
+TOPICS = {
+    "people": N_("People assisted"),
+    "path": N_("The path of the cases"),
+    "followup": N_("Follow-up after return"),
+    "reintegration": N_("Reintegration"),
+    "budget": N_("Budget"),
+    "activities": N_("Activities"),
+}
+
+AGE_GROUPS = {  # code: (label, lowest age, highest age)
+    "0-13": (N_("0 to 13"), 0, 13),
+    "14-17": (N_("14 to 17"), 14, 17),
+    "18-24": (N_("18 to 24"), 18, 24),
+    "25-34": (N_("25 to 34"), 25, 34),
+    "35-49": (N_("35 to 49"), 35, 49),
+    "50+": (N_("50 and over"), 50, None),
+    "unknown": (N_("Unknown"), None, None),
+}
+
+# The alarms a follow-up can raise (the codes the follow-up log writes).
+ALARMS = {
+    "contacted_by_traffickers": N_("Contacted by traffickers"),
+    "re_exploitation_suspected": N_("Re-exploitation suspected"),
+    "wants_irregular_migration": N_("Wants to migrate irregularly again"),
+    "serious_health_or_safety": N_("Serious health or safety problem"),
+}
+
+# The dimensions of the reintegration sustainability check.
+SCORE_DIMENSIONS = {"economic": N_("Economic"), "social": N_("Social"), "psychosocial": N_("Psychosocial")}
+
+# A plan's current revision (draft, submitted or approved) is what is planned.
+PLANNED = ("draft", "submitted", "approved")
+STAGE_ORDER = [Stage.REFERRED, Stage.ELIGIBLE, Stage.ASSESSED, Stage.PLAN_APPROVED, Stage.DEPARTED, Stage.ARRIVED,
+               Stage.FOLLOW_UP, Stage.CLOSED, Stage.INELIGIBLE]
+
+
+@dataclass(frozen=True)
+class Report:
+    programme_id: int
+    programme_code: str
+    programme_name: str
+    currency: str
+    date_from: date
+    date_to: date
+    as_of: date
+    exact: bool  # False: small figures are hidden (see care.smallcells)
+    tables: tuple[Table, ...]
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+    def topics(self) -> list[tuple[str, list[Table]]]:
+        """The tables grouped under their topic's (translated) title, in report order."""
+        return [(_(title), [t for t in self.tables if t.topic == topic]) for topic, title in TOPICS.items()]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The cases a report counts: the programme's, referred within the period."""
+
+    programme_id: int
+    date_from: date
+    date_to: date
+
+    def cases(self) -> list:
+        return [Case.programme_id == self.programme_id, Case.referral_date >= self.date_from,
+                Case.referral_date <= self.date_to]
+
+    def assisted(self) -> list:
+        return [*self.cases(), Case.stage != Stage.INELIGIBLE.value]
+
+
+def indicators_report(session: Session, actor: Actor, *, programme_id: int, date_from: date | None = None,
+                      date_to: date | None = None, today: date) -> Report:
+    """The programme's indicators for the period (its whole period by default), as this actor may see them."""
+    require_programme(actor, programme_id, Role.COORDINATOR, Role.MANAGER)
+    settings = programme_settings(session, programme_id)
+    date_from = date_from or settings.start_date
+    date_to = date_to or settings.end_date
+    if date_from > date_to:
+        raise ValidationErrors(errors={"date_to": _("The end of the period comes before its start.")})
+    scope = _Scope(programme_id, date_from, date_to)
+    tables = (
+        *_people_tables(session, scope, settings),
+        *_path_tables(session, scope),
+        *_followup_tables(session, scope, today),
+        _scores_table(session, scope),
+        *_budget_tables(session, scope, settings),
+        *_activity_tables(session, scope),
+    )
+    exact = is_coordinator_of(actor, programme_id)
+    return Report(programme_id=programme_id, programme_code=settings.code, programme_name=settings.name,
+                  currency=settings.currency, date_from=date_from, date_to=date_to, as_of=today, exact=exact,
+                  tables=disclose(tables, exact=exact))
+
+
+def small_cells_rule() -> str:
+    """How small figures are hidden, in words, for the page's help and the reports."""
+    return _("For managers, no one can be singled out: a count of 1 to 4 people is shown as <5 (a count of 0 "
+             "is shown), and so is a sum of money, an average, a share or a median computed over 1 to 4 people. "
+             "Where a hidden figure could be worked out from a total and the other figures, the next smallest "
+             "figure, or the total, is hidden too. The programme's coordinators see the exact figures.")
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _count_rows(counts: dict[str, int], order: Iterable[str], labels, *, keep_zero: bool = True) -> list[Row]:
+    """One row per code: the known codes in their order (zeros too, if asked), then any other code."""
+    codes = [c for c in order if keep_zero or counts.get(c)]
+    codes += sorted(c for c in counts if c not in codes and counts[c])
+    return [Row(str(c), labels(c), (people(counts.get(c, 0)),)) for c in codes]
+
+
+def _by_count(counts: dict[str, int], labels) -> list[Row]:
+    """Rows by count, largest first (then by name), for lists with no natural order (countries)."""
+    codes = sorted((c for c in counts if counts[c]), key=lambda c: (-counts[c], labels(c)))
+    return [Row(c, labels(c), (people(counts[c]),)) for c in codes]
+
+
+def _share(part: int, whole: int | None, n: int) -> Cell:
+    return Cell(part / whole if whole else None, Kind.SHARE, n)
+
+
+# --- people assisted ----------------------------------------------------------------
+
+
+def _people_tables(session: Session, scope: _Scope, settings: ProgrammeSettings) -> list[Table]:
+    total, minors = session.exec(
+        select(func.count(), func.coalesce(func.sum(sql_case((Case.is_minor == True, 1), else_=0)), 0))  # noqa: E712
+        .where(*scope.assisted())
+    ).one()
+    total, minors = int(total), int(minors)
+
+    def target(value: int) -> Cell:
+        return number(value) if value else Cell(None, Kind.NUMBER)
+
+    target_table = Table(
+        "people_target", "people", _("People assisted against the target"), "",
+        (_("People assisted"), _("Target"), _("Share of the target")),
+        (Row("people", _("People assisted"), (people(total), target(settings.target_people),
+                                               _share(total, settings.target_people, total))),
+         Row("minors", _("of whom minors"), (people(minors), target(settings.target_minors),
+                                             _share(minors, settings.target_minors, minors)))),
+        derived=((2, (0,)),), chart="target",
+        note=_("People assisted: the cases referred in the period that were not found ineligible. "
+               "The target is the programme's, for its whole period."))
+    total_row = Row("total", _("People assisted"), (people(total),), total=True)
+
+    def grouped(column) -> dict[str, int]:
+        return {k: int(v) for k, v in session.exec(
+            select(column, func.count()).where(*scope.assisted()).group_by(column)).all()}
+
+    hosts = grouped(Case.host_country)
+    host_rows = _count_rows(hosts, sorted(settings.host_countries, key=country_name), country_name)
+    tables = [target_table, _people_table("people_by_host", _("People assisted by host country"),
+                                          _("Host country"), host_rows, total_row)]
+    tables.append(_people_table("people_by_return", _("People assisted by country of return"),
+                                _("Country of return"), _by_count(grouped(Case.return_country), country_name),
+                                total_row))
+    tables.append(_people_table("people_by_sex", _("People assisted by sex"), _("Sex"),
+                                _count_rows(grouped(Case.sex), SEX, lambda c: label(SEX, c)), total_row))
+    tables.append(_people_table("people_by_age", _("People assisted by age at referral"), _("Age group"),
+                                _count_rows(_age_groups(session, scope), AGE_GROUPS,
+                                            lambda c: _(AGE_GROUPS[c][0]) if c in AGE_GROUPS else c), total_row,
+                                note=_("Age at referral, from the date of birth or, where it is not known, "
+                                       "the estimated age.")))
+    forms = _exploitation_counts(session, scope)
+    tables.append(Table(
+        "people_by_exploitation", "people", _("People assisted by form of exploitation"),
+        _("Form of exploitation"), (_("People"),),
+        (*_count_rows(forms, EXPLOITATION_FORMS, lambda c: label(EXPLOITATION_FORMS, c), keep_zero=False),
+         total_row), chart="bar",
+        note=_("A person may have been exploited in more than one way: the rows can add up to more than "
+               "the total.")))
+    return tables
+
+
+def _people_table(key: str, title: str, heading: str, rows: list[Row], total_row: Row, note: str = "") -> Table:
+    return Table(key, "people", title, heading, (_("People"),), (*rows, total_row), additive_columns=(0,),
+                 chart="bar", note=note)
+
+
+def _age_groups(session: Session, scope: _Scope) -> dict[str, int]:
+    age = func.coalesce(years_between(Case.referral_date, Case.birth_date), Case.estimated_age)
+    whens = [(age.is_(None), "unknown")]
+    for code, (_label, low, high) in AGE_GROUPS.items():
+        if low is not None:
+            whens.append((age <= high, code) if high is not None else (age >= low, code))
+    # Grouped in an outer query: PostgreSQL wants GROUP BY on a named column, not a repeated expression.
+    groups = select(sql_case(*whens, else_="unknown").label("age_group")).where(*scope.assisted()).subquery()
+    return {k: int(v) for k, v in session.exec(
+        select(groups.c.age_group, func.count()).group_by(groups.c.age_group)).all()}
+
+
+def _exploitation_counts(session: Session, scope: _Scope) -> dict[str, int]:
+    forms = json_values(session, Case.exploitation_forms)
+    rows = session.exec(
+        select(forms.c.value, func.count(distinct(Case.id))).select_from(Case).join(forms, true())
+        .where(*scope.assisted()).group_by(forms.c.value)).all()
+    return {str(k): int(v) for k, v in rows}
+
+
+# --- the path -----------------------------------------------------------------------
+
+
+def minors_by_stage(session: Session, scope: _Scope) -> dict[str, int]:
+    """Minors at each stage (the minors' work module offers the same figure for its page)."""
+    return {k: int(v) for k, v in session.exec(
+        select(Case.stage, func.count()).where(*scope.cases(), Case.is_minor == True)  # noqa: E712
+        .group_by(Case.stage)).all()}
+
+
+def _path_tables(session: Session, scope: _Scope) -> list[Table]:
+    cases = {k: int(v) for k, v in session.exec(
+        select(Case.stage, func.count()).where(*scope.cases()).group_by(Case.stage)).all()}
+    minors = minors_by_stage(session, scope)
+    codes = [s.value for s in STAGE_ORDER] + sorted(set(cases) - {s.value for s in STAGE_ORDER})
+    rows = [Row(c, stage_label(c), (people(cases.get(c, 0)), people(minors.get(c, 0)))) for c in codes]
+    rows.append(Row("total", _("All cases"), (people(sum(cases.values())), people(sum(minors.values()))),
+                    total=True))
+    stages = Table("cases_by_stage", "path", _("Cases at each stage"), _("Stage"), (_("Cases"), _("of whom minors")),
+                   tuple(rows), additive_columns=(0, 1), chart="bar",
+                   note=_("Where each case referred in the period stands today, ineligible referrals included."))
+    departure = (select(days_between(Case.departure_date, Case.referral_date).label("days"))
+                 .where(*scope.assisted(), col(Case.departure_date).is_not(None)))
+    first_followup = (select(days_between(func.min(FollowUp.done_on), Case.arrival_date).label("days"))
+                      .join(FollowUp, FollowUp.case_id == Case.id)
+                      .where(*scope.assisted(), col(Case.arrival_date).is_not(None), FollowUp.status == "done")
+                      .group_by(Case.id, Case.arrival_date))
+    to_departure = _durations(session, departure)
+    to_followup = _durations(session, first_followup)
+    durations = Table(
+        "durations", "path", _("How long it takes (days)"), _("Step"),
+        (_("People"), _("Median"), _("25th percentile"), _("75th percentile")),
+        (Row("referral_to_departure", _("From referral to departure"), to_departure),
+         Row("arrival_to_first_followup", _("From arrival to the first follow-up"), to_followup)),
+        chart="durations",
+        note=_("Half of the people took less than the median, half took longer; half of them fall between "
+               "the 25th and the 75th percentile."))
+    return [stages, durations]
+
+
+def _durations(session: Session, stmt) -> tuple[Cell, ...]:
+    """People, median and quartiles of durations in days: SQL counts how many took each number
+    of days, so only a few hundred (days, count) pairs come back, whatever the number of cases."""
+    sub = stmt.subquery()
+    histogram = session.exec(select(sub.c.days, func.count()).where(sub.c.days.is_not(None))
+                             .group_by(sub.c.days).order_by(sub.c.days)).all()
+    days = [int(d) for d, count in histogram for _ in range(int(count))]
+    n = len(days)
+    if not days:
+        return people(0), Cell(None, Kind.DAYS, 0), Cell(None, Kind.DAYS, 0), Cell(None, Kind.DAYS, 0)
+    q1, median, q3 = statistics.quantiles(days, n=4, method="inclusive") if n > 1 else (days[0],) * 3
+    return (people(n), *(Cell(round(float(v), 1), Kind.DAYS, n) for v in (median, q1, q3)))
+
+
+# --- follow-up ----------------------------------------------------------------------
+
+
+def _followup_tables(session: Session, scope: _Scope, today: date) -> list[Table]:
+    def tally(condition):
+        return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
+
+    rounds = session.exec(
+        select(FollowUp.months_after, tally(FollowUp.status == "done"), tally(FollowUp.status == "missed"),
+               tally((FollowUp.status == "planned") & (FollowUp.due_on < today)))
+        .join(Case, Case.id == FollowUp.case_id)
+        .where(*scope.assisted(), FollowUp.kind == "scheduled", col(FollowUp.months_after).is_not(None))
+        .group_by(FollowUp.months_after).order_by(FollowUp.months_after)).all()
+
+    def row(key: str, text: str, done: int, missed: int, overdue: int, total: bool = False) -> Row:
+        due = done + missed + overdue
+        return Row(key, text, (people(due), people(done), _share(done, due, due), people(missed), people(overdue)),
+                   total=total)
+
+    rows = [row(str(m), _("Month {n} after return").format(n=m),
+                int(d), int(ms), int(o)) for m, d, ms, o in rounds]
+    rows.append(row("total", _("All scheduled follow-ups"), *(sum(int(r[i]) for r in rounds) for i in (1, 2, 3)),
+                    total=True))
+    schedule = Table(
+        "followups", "followup", _("Scheduled follow-ups done"), _("Follow-up"),
+        (_("Due to date"), _("Done"), _("Share done"), _("Missed"), _("Overdue")), tuple(rows),
+        additive_columns=(0, 1, 3, 4), row_sums=((0, (1, 3, 4)),), derived=((2, (0, 1)),), chart="share",
+        note=_("Due to date: follow-ups whose date has come, done, missed or not yet logged (overdue) on the day of the "
+               "report. Follow-ups cancelled because the case closed or consent was withdrawn are not counted."))
+
+    alarms = json_values(session, FollowUp.alarms)
+    raised = {str(k): int(v) for k, v in session.exec(
+        select(alarms.c.value, func.count(distinct(FollowUp.case_id))).select_from(FollowUp)
+        .join(alarms, true()).join(Case, Case.id == FollowUp.case_id)
+        .where(*scope.assisted()).group_by(alarms.c.value)).all()}
+    open_now = session.exec(select(func.count()).where(*scope.assisted(), Case.alarm_open == True)).one()  # noqa: E712
+    alarm_rows = _count_rows(raised, ALARMS, lambda c: label(ALARMS, c))
+    alarm_rows.append(Row("open_now", _("Cases with an alarm open today"), (people(int(open_now)),), total=True))
+    alarm_table = Table("alarms", "followup", _("Alarms raised at follow-ups"), _("Alarm"), (_("People"),),
+                        tuple(alarm_rows), chart="bar",
+                        note=_("People for whom a follow-up raised the alarm, by kind of alarm."))
+    return [schedule, alarm_table]
+
+
+def _scores_table(session: Session, scope: _Scope) -> Table:
+    done = [FollowUp.status == "done", FollowUp.kind == "scheduled", col(FollowUp.months_after).is_not(None)]
+    scored = {int(m): int(n) for m, n in session.exec(
+        select(FollowUp.months_after, func.count(distinct(FollowUp.id)))
+        .join(FollowUpScore, FollowUpScore.followup_id == FollowUp.id).join(Case, Case.id == FollowUp.case_id)
+        .where(*scope.assisted(), *done).group_by(FollowUp.months_after)).all()}
+    means: dict[tuple[int, str], tuple[float, int]] = {}
+    for m, dim, mean, n in session.exec(
+            select(FollowUp.months_after, FollowUpScore.dimension, func.avg(FollowUpScore.score),
+                   func.count(distinct(FollowUp.id)))
+            .join(FollowUp, FollowUp.id == FollowUpScore.followup_id).join(Case, Case.id == FollowUp.case_id)
+            .where(*scope.assisted(), *done).group_by(FollowUp.months_after, FollowUpScore.dimension)).all():
+        means[(int(m), str(dim))] = (round(float(mean), 2), int(n))
+    rows = []
+    for m in sorted(scored):
+        cells = [people(scored[m])]
+        for dim in SCORE_DIMENSIONS:
+            mean, n = means.get((m, dim), (None, 0))
+            cells.append(Cell(mean, Kind.SCORE, n))
+        rows.append(Row(str(m), _("Month {n} after return").format(n=m),
+                        tuple(cells)))
+    return Table(
+        "scores", "reintegration", _("Reintegration scores over time after return"), _("Follow-up"),
+        (_("People scored"), *(_(t) for t in SCORE_DIMENSIONS.values())), tuple(rows), chart="scores",
+        note=_("Average score of the reintegration sustainability check, from 1 (poor) to 5 (good), "
+               "by dimension, at each scheduled follow-up done."))
+
+
+# --- budget -------------------------------------------------------------------------
+
+
+def _money(session: Session, stmt, group) -> tuple[dict[str, tuple[Decimal, int]], tuple[Decimal, int]]:
+    """Sums and people counted, by `group` and in all: `stmt` selects (amount, case id)."""
+    sub = stmt.subquery()
+    by = {str(k): (Decimal(s or 0), int(n)) for k, s, n in session.exec(
+        select(sub.c.grp, func.sum(sub.c.amount), func.count(distinct(sub.c.case_id))).group_by(sub.c.grp)).all()}
+    s, n = session.exec(select(func.sum(sub.c.amount), func.count(distinct(sub.c.case_id)))).one()
+    return by, (Decimal(s or 0), int(n))
+
+
+def _budget_tables(session: Session, scope: _Scope, settings: ProgrammeSettings) -> list[Table]:
+    currency = settings.currency
+
+    def lines(group, statuses: tuple[str, ...]):
+        return (select(group.label("grp"), PlanLine.amount_programme.label("amount"), Plan.case_id.label("case_id"))
+                .join(Plan, Plan.id == PlanLine.plan_id).join(Case, Case.id == Plan.case_id)
+                .where(*scope.assisted(), col(Plan.status).in_(statuses)))
+
+    def payments(group):
+        return (select(group.label("grp"), Payment.amount.label("amount"), Plan.case_id.label("case_id"))
+                .join(PlanLine, PlanLine.id == Payment.plan_line_id).join(Plan, Plan.id == PlanLine.plan_id)
+                .join(Case, Case.id == Plan.case_id)
+                .where(*scope.assisted(), col(Payment.cancelled_at).is_(None)))
+
+    def table(key: str, title: str, heading: str, group, order, labels, keep_zero: bool) -> Table:
+        figures = [_money(session, lines(group, PLANNED), group), _money(session, lines(group, ("approved",)), group),
+                   _money(session, payments(group), group)]
+        codes = [c for c in order if keep_zero or any(c in f[0] for f in figures)]
+        codes += sorted({c for f in figures for c in f[0]} - set(codes), key=labels)
+        nothing = (Decimal(0), 0)
+        rows = [Row(c, labels(c), tuple(Cell(f[0].get(c, nothing)[0], Kind.MONEY, f[0].get(c, nothing)[1])
+                                        for f in figures)) for c in codes]
+        rows.append(Row("total", _("Total"), tuple(Cell(f[1][0], Kind.MONEY, f[1][1]) for f in figures), total=True))
+        return Table(key, "budget", title, heading, (_("Planned"), _("Approved"), _("Paid")), tuple(rows),
+                     additive_columns=(0, 1, 2), chart="money", currency=currency,
+                     note=_("Planned: the current plan of each case (draft, submitted or approved); approved: "
+                            "approved plans; paid: payments made, cancelled ones left out. In {currency}.").format(
+                         currency=currency))
+
+    by_category = table("budget_by_category", _("Budget by category"), _("Category"), PlanLine.category,
+                        PLAN_CATEGORIES, lambda c: label(PLAN_CATEGORIES, c), True)
+    by_country = table("budget_by_country", _("Budget by country of return"), _("Country of return"),
+                       Case.return_country, (), country_name, False)
+    return [by_category, by_country, _caps_table(session, scope, settings)]
+
+
+def _cap_label(code: str) -> str:
+    if code in PLAN_CATEGORIES:
+        return label(PLAN_CATEGORIES, code)
+    if code in PLAN_SUBCATEGORIES:
+        return _(PLAN_SUBCATEGORIES[code][1])
+    return code
+
+
+def _caps_table(session: Session, scope: _Scope, settings: ProgrammeSettings) -> Table:
+    """Approved amounts per person against the programme's caps, and anyone above one."""
+    approved = [*scope.assisted(), Plan.status == "approved"]
+
+    def base(condition):
+        return (select(Plan.case_id).join(PlanLine, PlanLine.plan_id == Plan.id).join(Case, Case.id == Plan.case_id)
+                .where(*approved, condition))
+
+    def row(key: str, text: str, condition, amount: Decimal | None, months: int | None) -> Row:
+        n, total = session.exec(
+            select(func.count(distinct(Plan.case_id)), func.sum(PlanLine.amount_programme))
+            .join(PlanLine, PlanLine.plan_id == Plan.id).join(Case, Case.id == Plan.case_id)
+            .where(*approved, condition)).one()
+        n = int(n)
+        above = []
+        if amount is not None:
+            above.append(base(condition).group_by(Plan.case_id).having(func.sum(PlanLine.amount_programme) > amount))
+        if months is not None:
+            above.append(base(condition & (PlanLine.duration_months > months)))
+        over = session.exec(select(func.count()).select_from(union(*above).subquery())).one() if above else 0
+        average = (Decimal(total) / n).quantize(CENT, rounding=ROUND_HALF_UP) if n else None
+        return Row(key, text, (Cell(amount, Kind.MONEY), Cell(months, Kind.NUMBER), people(n),
+                               Cell(average, Kind.MONEY, n), people(int(over))))
+
+    rows = [row("per_person", _("All categories, per person"), true(), settings.cap_per_person, None)]
+    for cap in settings.caps:
+        condition = (PlanLine.category == cap.category) | (PlanLine.subcategory == cap.category)
+        rows.append(row(cap.category, _cap_label(cap.category), condition, cap.amount, cap.max_months))
+    return Table(
+        "budget_caps", "budget", _("Approved plans against the caps"), _("Cap"),
+        (_("Cap per person"), _("Cap in months"), _("People with an approved line"),
+         _("Average approved per person"), _("People above the cap")), tuple(rows), derived=((3, (2,)),),
+        currency=settings.currency,
+        note=_("Caps as the programme sets them today; a plan approved under earlier caps may be above a "
+               "cap lowered since."))
+
+
+# --- activities ---------------------------------------------------------------------
+
+
+def _activity_tables(session: Session, scope: _Scope) -> list[Table]:
+    held = [Activity.programme_id == scope.programme_id, Activity.held_on >= scope.date_from,
+            Activity.held_on <= scope.date_to]
+    kinds = {k: (int(n), int(p or 0), int(q or 0)) for k, n, p, q in session.exec(
+        select(Activity.kind, func.count(), func.sum(Activity.participants), func.sum(Activity.quantity))
+        .where(*held).group_by(Activity.kind)).all()}
+    trained = {k: int(v) for k, v in session.exec(
+        select(ActivityParticipants.org_kind, func.sum(ActivityParticipants.count))
+        .join(Activity, Activity.id == ActivityParticipants.activity_id)
+        .where(*held, Activity.kind == "training").group_by(ActivityParticipants.org_kind)).all()}
+    referrals = {k: int(v) for k, v in session.exec(
+        select(Referral.outcome, func.count())
+        .where(Referral.programme_id == scope.programme_id, Referral.referral_date >= scope.date_from,
+               Referral.referral_date <= scope.date_to).group_by(Referral.outcome)).all()}
+    modules = session.exec(
+        select(TrainingModule.id, TrainingModule.name, TrainingModule.retired, func.count(distinct(Activity.id)))
+        .join(ActivityModule, ActivityModule.module_id == TrainingModule.id)
+        .join(Activity, Activity.id == ActivityModule.activity_id)
+        .where(*held, Activity.kind == "training").group_by(TrainingModule.id, TrainingModule.name,
+                                                             TrainingModule.retired)
+        .order_by(TrainingModule.id)).all()
+
+    meetings, trainings, brochures = (kinds.get(k, (0, 0, 0)) for k in ("meeting", "training", "brochures"))
+    summary = Table(
+        "activities", "activities", _("Activities in the period"), _("Activity"), (_("Figure"),),
+        (Row("meetings", _("Information meetings held"), (number(meetings[0]),)),
+         Row("meeting_participants", _("Participants in the meetings"), (people(meetings[1]),)),
+         Row("trainings", _("Trainings held"), (number(trainings[0]),)),
+         Row("professionals_trained", _("Professionals trained"), (people(sum(trained.values())),)),
+         Row("brochures", _("Brochures distributed"), (number(brochures[2]),)),
+         Row("referrals", _("Referrals received"), (people(sum(referrals.values())),))),
+        note=_("Meetings, trainings and brochures are counted by the day they took place; referrals by the day "
+               "they were received."))
+    trained_rows = _count_rows(trained, ORG_KINDS, lambda c: label(ORG_KINDS, c))
+    trained_rows.append(Row("total", _("Professionals trained"), (people(sum(trained.values())),), total=True))
+    by_org = Table("trained_by_organisation", "activities", _("Professionals trained by kind of organisation"),
+                   _("Kind of organisation"), (_("People"),), tuple(trained_rows), additive_columns=(0,), chart="bar")
+    module_rows = [Row(str(mid), name + (" " + _("(retired)") if retired else ""), (number(int(n)),))
+                   for mid, name, retired, n in modules]
+    by_module = Table("training_modules", "activities", _("Modules covered by the trainings"), _("Module"),
+                      (_("Trainings"),), tuple(module_rows))
+    outcome_rows = _count_rows(referrals, REFERRAL_OUTCOMES, lambda c: label(REFERRAL_OUTCOMES, c))
+    outcome_rows.append(Row("total", _("Referrals received"), (people(sum(referrals.values())),), total=True))
+    by_outcome = Table("referrals_by_outcome", "activities", _("Referrals received and what became of them"),
+                       _("Outcome"), (_("People"),), tuple(outcome_rows), additive_columns=(0,), chart="bar",
+                       note=_("Every referral received, including those that could not become a case."))
+    return [summary, by_org, by_module, by_outcome]
