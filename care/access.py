@@ -45,6 +45,8 @@ class Actor:
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "home": frozenset(Role),
     "account": frozenset(Role),
+    "journey": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
+    "followup": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
 }
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from care.i18n import N_, _, ngettext
+from care.i18n import N_, _
 from care.programmes import programme_settings
 from db.models import Case, FollowUp
 
@@ -61,7 +61,9 @@ def state_label(state: str) -> str:
 def followup_label(kind: str, months_after: int | None) -> str:
     """"3 months after return", or the monitoring visit."""
     if kind == "scheduled" and months_after is not None:
-        return ngettext("{n} month after return", "{n} months after return", months_after).format(n=months_after)
+        if months_after == 1:
+            return _("1 month after return")
+        return _("{n} months after return").format(n=months_after)
     return _(KINDS.get(kind, kind))
 
 

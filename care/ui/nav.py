@@ -21,6 +21,8 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("home", "pages/home.py", N_("Home"), ":material/home:", N_("Work")),
+    PageSpec("journey", "pages/journey.py", N_("Departure and arrival"), ":material/flight_takeoff:", N_("Cases")),
+    PageSpec("followup", "pages/followup.py", N_("Follow-up log"), ":material/event_repeat:", N_("Cases")),
     PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
 ]
 
