@@ -134,7 +134,7 @@ class JourneyComing:
     return_country: str
     route: str
     is_minor: bool
-    late: bool  # departed, the flight day is past, and no arrival is recorded yet
+    late: bool  # the flight day is past and the departure (or the arrival) is not recorded yet
 
 
 # --- reading ------------------------------------------------------------------------
@@ -222,10 +222,11 @@ def flight_of(details: dict) -> str:
 
 
 def journeys_coming(session: Session, actor: Actor, *, today: date, days: int = COMING_DAYS) -> list[JourneyComing]:
-    """Flights of the coming `days`, for the people concerned, and arrivals still to record.
+    """Flights of the coming `days`, for the people concerned, and the departures and arrivals still to record.
 
-    The host side sees a departure coming; the return side sees the same flight as an
-    arrival to prepare, and keeps seeing it until the arrival is recorded.
+    Both sides see a flight coming (one prepares the departure, the other the arrival);
+    once the flight day is past, the host side sees the departure until it is recorded,
+    then the return side the arrival until it is recorded.
     """
     cases = session.exec(
         select(Case).where(case_scope(actor), col(Case.stage).in_((Stage.PLAN_APPROVED, Stage.DEPARTED)))
@@ -242,15 +243,21 @@ def journeys_coming(session: Session, actor: Actor, *, today: date, days: int = 
         day = details.get("flight_date") or (case.departure_date if case.stage == Stage.DEPARTED else None)
         if day is None:
             continue
-        departed = case.stage == Stage.DEPARTED
-        if departed and not works_on(actor, case, Side.ARRIVAL):
-            continue  # once gone, the arrival is the return side's
-        late = departed and day < today
-        if not (today <= day <= horizon or late):
+        late = day < today
+        side = Side.ARRIVAL if case.stage == Stage.DEPARTED else Side.DEPARTURE
+        if (late or case.stage == Stage.DEPARTED) and not works_on(actor, case, side):
+            continue  # a step left to record is the work of one side
+        if day > horizon:
             continue
         out.append(JourneyComing(case.id, case.code, day, case.stage, case.host_country, case.return_country,
                                  flight_of(details), case.is_minor, late))
     return sorted(out, key=lambda j: (not j.late, j.on, j.case_code))
+
+
+def journey_status(j: JourneyComing) -> str:
+    if j.stage == Stage.PLAN_APPROVED:
+        return _("Flight day passed: departure to record") if j.late else _("Departure coming")
+    return _("Departed: arrival to record") if j.late else _("Departed")
 
 
 # --- writing ------------------------------------------------------------------------
@@ -434,18 +441,24 @@ def case_arrive(session: Session, actor: Actor, case_id: int, *, arrival_date: d
 # --- the case file --------------------------------------------------------------------
 
 
+def describe_details(details: dict) -> str:
+    """An item's details in words: "flight Jun 2, 2014 MAD-LOS via CMN", the receiving focal point, the nights."""
+    parts = []
+    if details.get("flight_date") or details.get("route"):
+        parts.append(_("flight {date} {route}").format(
+            date=fmt_date(details["flight_date"]) if details.get("flight_date") else "", route=flight_of(details)
+        ).strip())
+    if details.get("receiving_focal_point"):
+        parts.append(details["receiving_focal_point"])
+    if details.get("nights"):
+        parts.append(_("{n} nights").format(n=details["nights"]))
+    return " · ".join(parts)
+
+
 def _table(side_rows: tuple[ChecklistRow, ...], heading: str) -> Table:
     rows = []
     for r in side_rows:
-        extra = []
-        if r.details.get("flight_date") or r.details.get("route"):
-            extra.append(" ".join(x for x in (fmt_date(r.details.get("flight_date")) if r.details.get("flight_date")
-                                              else "", flight_of(r.details)) if x))
-        if r.details.get("receiving_focal_point"):
-            extra.append(r.details["receiving_focal_point"])
-        if r.details.get("nights"):
-            extra.append(_("{n} nights").format(n=r.details["nights"]))
-        note = " · ".join(extra + ([r.note] if r.note else []))
+        note = " · ".join(x for x in (describe_details(r.details), r.note) if x)
         rows.append([r.label, _("Yes") if r.needed else _("No"), fmt_date(r.done_on) if r.done_on else "",
                      r.done_by, note])
     return Table([heading, _("Needed"), _("Done on"), _("By"), _("Note")], rows)

@@ -77,9 +77,9 @@ if followup_id is not None:
         entry = ui.log_fields(form, view.lines, prefix, key, today=today)
         form_errors(key)
         if st.form_submit_button(_("Log the follow-up"), type="primary", width="stretch"):
-            st.query_params.pop(ui.FOLLOWUP_PARAM, None)
             save(key, _("Follow-up logged."), lambda s: followups.followup_log(
-                s, actor, followup_id, entry=entry, expected_version=form.version, today=today))
+                s, actor, followup_id, entry=entry, expected_version=form.version, today=today),
+                **ui.moving_on(case_id))
 
     if form.status != "done":
         miss = f"followup_miss_{followup_id}"
@@ -90,7 +90,7 @@ if followup_id is not None:
             if st.form_submit_button(_("Record as missed")):
                 save(miss, _("Recorded as missed."), lambda s: followups.followup_miss(
                     s, actor, followup_id, reason=reason, expected_version=form.version, today=today),
-                    reopen_also=(key,))
+                    reopen_also=(key,), **ui.moving_on(case_id))
 
 key = f"withdraw_{case_id}"
 with st.expander(_("The person withdrew consent to follow-up")), st.form(key):

@@ -6,6 +6,7 @@ import streamlit as st
 
 from care.countries import country_name
 from care.followups import alarm_labels
+from care.journey import journey_status
 from care.i18n import _, fmt_date
 from care.mywork import my_work
 from care.ui.auth import page_gate
@@ -45,13 +46,12 @@ if work.followups_due:
 else:
     st.caption(_("No follow-up due in the next 7 days."))
 
-st.subheader(_("Departures and arrivals in the next 14 days"))
+st.subheader(_("Departures and arrivals: the next 14 days, and those still to record"))
 if work.journeys:
     st.dataframe(
         [{_("Case"): j.case_code, _("Flight"): fmt_date(j.on), _("From"): country_name(j.host_country),
           _("To"): country_name(j.return_country), _("Route"): j.route, _("Minor"): _("Yes") if j.is_minor else "",
-          _("Status"): _("Departure coming") if j.stage == "plan_approved"
-          else (_("Departed: arrival to record") if j.late else _("Departed"))} for j in work.journeys],
+          _("Status"): journey_status(j)} for j in work.journeys],
         hide_index=True, width="stretch",
     )
 else:

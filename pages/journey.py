@@ -10,7 +10,7 @@ from care.i18n import _, fmt_date
 from care.sides import Side
 from care.ui.auth import page_gate
 from care.ui.db import db_session
-from care.ui.journey import EARLIEST, checklist_fields, checklist_table, date_format
+from care.ui.journey import EARLIEST, checklist_fields, checklist_lines, date_format
 from care.ui.messages import clear_errors, field_error, form_errors, show_flash
 from care.ui.opened import opened, reopen, save
 from care.ui.widgets import case_picker
@@ -42,7 +42,7 @@ if view.follow_up_missing:
 def checklist_side(side: Side, title: str, rows) -> None:
     st.subheader(title)
     if side not in view.editable:
-        checklist_table(rows)
+        checklist_lines(rows)
         return
     key = f"checklist_{side}_{view.case_id}"
     snapshot, prefix = opened(key, lambda: rows)
@@ -59,7 +59,7 @@ def checklist_side(side: Side, title: str, rows) -> None:
         st.rerun()
 
 
-def date_form(name: str, title: str, label: str, field: str, move) -> None:
+def date_form(name: str, title: str, label: str, field: str, move, done: str) -> None:
     key = f"{name}_{view.case_id}"
     with st.form(key):
         st.subheader(title)
@@ -69,13 +69,16 @@ def date_form(name: str, title: str, label: str, field: str, move) -> None:
         field_error(key, "stage")
         form_errors(key)
         if st.form_submit_button(title, type="primary"):
-            save(key, _("Recorded."), lambda s: move(s, actor, view.case_id, **{field: day}, today=today))
+            save(key, done, lambda s: move(s, actor, view.case_id, **{field: day}, today=today))
 
 
 checklist_side(Side.DEPARTURE, _("Before departure (host country)"), view.departure)
 if view.may_depart:
-    date_form("depart", _("Record the departure"), _("Departure date"), "departure_date", journey.case_depart)
+    date_form("depart", _("Record the departure"), _("Departure date"), "departure_date", journey.case_depart,
+              _("Departure recorded."))
 checklist_side(Side.ARRIVAL, _("On arrival (return country)"), view.arrival)
 if view.may_arrive:
-    date_form("arrive", _("Record the arrival"), _("Arrival date"), "arrival_date", journey.case_arrive)
-    st.caption(_("Recording the arrival plans the follow-ups from the programme's settings."))
+    date_form("arrive", _("Record the arrival"), _("Arrival date"), "arrival_date", journey.case_arrive,
+              _("Arrival recorded."))
+    st.caption(_("Recording the arrival plans the follow-ups from the programme's settings, if the person "
+                 "agreed to follow-up."))

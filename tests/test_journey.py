@@ -328,6 +328,12 @@ def test_coming_departures_and_arrivals_for_the_people_concerned(session, coord,
     assert journey.journeys_coming(session, fp_es, today=after) == []
     case_arrive(session, fp_ng, case.id, arrival_date=date(2014, 6, 3), today=after)
     assert journey.journeys_coming(session, fp_ng, today=after) == []
+    # A flight day past without a departure recorded stays on the host side's list.
+    late = date(2014, 7, 5)
+    assert [(j.case_id, j.late, journey.journey_status(j)) for j in journey.journeys_coming(session, fp_es, today=late)] \
+        == [(later.id, True, "Flight day passed: departure to record")]
+    assert journey.journeys_coming(session, fp_ng, today=late) == []
+    assert [j.case_id for j in journey.journeys_coming(session, coord, today=late)] == [later.id]
 
 
 def test_case_section_shows_both_sides_and_the_dates(session, coord):
@@ -338,7 +344,7 @@ def test_case_section_shows_both_sides_and_the_dates(session, coord):
     assert ("Departure date", "Jun 2, 2014") in section.rows and ("Arrival date", "Jun 3, 2014") in section.rows
     before, after = section.tables
     assert before.rows[3][:3] == ["Flight booked", "Yes", "May 20, 2014"]
-    assert "Jun 2, 2014 MAD-LOS via CMN" in before.rows[3][4]
+    assert "flight Jun 2, 2014 MAD-LOS via CMN" in before.rows[3][4]
     assert len(after.rows) == len(ARRIVAL_ITEMS)
 
 

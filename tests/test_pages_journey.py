@@ -154,6 +154,8 @@ def test_return_focal_point_logs_a_follow_up(db):
     _by_key(at.date_input, "_done_on").set_value(date(2015, 7, 3))
     _button(at, "Log the follow-up").click().run()
     assert not errors(at) and "Follow-up logged." in [s.value for s in at.success]
+    choice = at.selectbox(key=f"followup_choice_{case_id}")
+    assert choice.options[choice.index].startswith("3 months after return")  # on to the next one
     with session_scope(db) as s:
         first = s.exec(select(FollowUp).where(FollowUp.case_id == case_id).order_by(FollowUp.due_on)).first()
         assert (first.status, first.done_on, first.mode, first.living_where) == (

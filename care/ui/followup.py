@@ -85,7 +85,13 @@ def schedule_table(view: followups.CaseFollowUps) -> None:
     )
 
 
+def moving_on(case_id: int) -> dict:
+    """What to forget once a follow-up is logged, so that the next one to do comes up."""
+    return {"forget": (f"followup_choice_{case_id}",), "forget_params": (FOLLOWUP_PARAM,)}
+
+
 def followup_choice(view: followups.CaseFollowUps) -> int | None:
+    """The follow-up to log: the most urgent open one, unless one was chosen (here or in the worklist)."""
     rows = view.loggable
     if not rows:
         return None

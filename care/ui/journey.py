@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from care.i18n import _, current_language, fmt_date
-from care.journey import DETAIL_LABELS, ChecklistEntry, ChecklistRow
+from care.journey import DETAIL_LABELS, ChecklistEntry, ChecklistRow, describe_details
 from care.ui.messages import field_error
 from care.vocab import label
 
@@ -84,11 +84,10 @@ MARKS = {"done": ":material/check_circle:", "open": ":material/radio_button_unch
          "not_needed": ":material/do_not_disturb_on:"}
 
 
-def checklist_table(rows: tuple[ChecklistRow, ...]) -> None:
-    """A side the user does not work on: read only."""
-    st.dataframe(
-        [{_("Item"): r.label, _("Needed"): _("Yes") if r.needed else _("No"),
-          _("Done on"): fmt_date(r.done_on) if r.done_on else "", _("By"): r.done_by, _("Note"): r.note}
-         for r in rows],
-        hide_index=True, width="stretch",
-    )
+def checklist_lines(rows: tuple[ChecklistRow, ...]) -> None:
+    """A side the user does not work on, read only: one short block per item, the flight included."""
+    for row in rows:
+        st.markdown(f"{MARKS[_mark(row)]} {row.label}")
+        facts = [fmt_date(row.done_on) if row.done_on else (_("not needed") if not row.needed else _("not done")),
+                 row.done_by, describe_details(row.details), row.note]
+        st.text(" · ".join(f for f in facts if f))
