@@ -17,14 +17,15 @@ from datetime import date, timedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, select
 
-from care.access import Actor, Role, case_get, require_programme
+from care.access import Actor, Role, case_get, is_coordinator_of, require_programme
 from care.audit import audit_record
 from care.caselist import urgency_order
 from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import N_, _, fmt_date
 from care.schedule import (
-    CANCELLED, DONE, DUE_WITHIN_DAYS, MISSED, PLANNED, followup_label, followup_state, followups_schedule, state_label,
+    CANCELLED, DONE, DUE, DUE_WITHIN_DAYS, MISSED, OVERDUE, PLANNED, followup_label, followup_state, followups_schedule,
+    state_label,
 )
 from care.sections import Section, Table
 from care.sides import Side, require_side, return_side_scope, works_on
@@ -165,7 +166,7 @@ class CaseFollowUps:
         """The follow-ups one may log now: the open ones first (the most urgent), then those already logged."""
         if self.closed_reason:
             return ()
-        order = {"overdue": 0, "due": 1, "planned": 2, "missed": 3, "done": 4}
+        order = {OVERDUE: 0, DUE: 1, PLANNED: 2, MISSED: 3, DONE: 4}
         return tuple(sorted((r for r in self.rows if r.state in order), key=lambda r: (order[r.state], r.due_on)))
 
 
@@ -323,7 +324,7 @@ def case_followups(session: Session, actor: Actor, case_id: int, *, today: date)
         lines=tuple(LineRef(line.id, line_label(line), progress.get(line.id)) for line in _plan_lines(session, case.id)),
         last_scores=scores, last_scored_on=scored_on, closed_reason=closed,
         may_plan=not closed and case.arrival_date is not None and not any(r.kind == "scheduled" for r in rows),
-        may_close_alarm=case.alarm_open and actor.has(Role.COORDINATOR) and case.programme_id in actor.programme_ids,
+        may_close_alarm=case.alarm_open and is_coordinator_of(actor, case.programme_id),
         closable=tuple(closable_as(session, case)),
     )
 
@@ -594,7 +595,7 @@ def case_section(session: Session, actor: Actor, case: Case) -> Section | None:
     if view.alarm_note:
         rows.append((_("Open alarm") if view.alarm_open else _("Alarms"), view.alarm_note))
     schedule = Table(
-        [_("Follow-up"), _("Due"), _("State"), _("Done on"), _("Mode"), _("Reached"), _("Alarm signs")],
+        [_("Follow-up"), _("Due on"), _("State"), _("Done on"), _("Mode"), _("Reached"), _("Alarm signs")],
         [[r.label, fmt_date(r.due_on), state_label(r.state) + (f" ({r.missed_reason})" if r.missed_reason else ""),
           fmt_date(r.done_on) if r.done_on else "", label(MODES, r.mode) if r.mode else "",
           "" if r.reached is None else (_("Yes") if r.reached else _("No")), alarm_labels(r.alarms)]

@@ -26,7 +26,7 @@ from care.schedule import followups_schedule
 from care.sections import Section, Table
 from care.sides import Side, require_side, works_on
 from care.vocab import Stage
-from db.models import Case, ChecklistItem, FollowUp, User
+from db.models import Case, ChecklistItem, User
 
 DEPARTURE_ITEMS = {
     "travel_document": N_("Travel document obtained"),
@@ -121,7 +121,6 @@ class Checklists:
     departure_missing: tuple[str, ...]  # everything that still stops the departure
     minors_missing: tuple[str, ...]  # of which the minors' procedure (a child only)
     follow_up_missing: tuple[str, ...]
-    followups_planned: bool
 
 
 @dataclass(frozen=True)
@@ -198,7 +197,6 @@ def checklists(session: Session, actor: Actor, case_id: int) -> Checklists:
     editable = frozenset(s for s in Side if works_on(actor, case, s) and stage in EDITABLE_STAGES[s])
     all_missing = missing_for(session, case, Stage.DEPARTED) if stage in EDITABLE_STAGES[Side.DEPARTURE] else []
     own = set(departed_missing(session, case))
-    planned = session.exec(select(FollowUp.id).where(FollowUp.case_id == case.id).limit(1)).first() is not None
     return Checklists(
         case_id=case.id, code=case.code, stage=case.stage, is_minor=case.is_minor,
         host_country=case.host_country, return_country=case.return_country,
@@ -210,7 +208,6 @@ def checklists(session: Session, actor: Actor, case_id: int) -> Checklists:
         departure_missing=tuple(all_missing),
         minors_missing=tuple(m for m in all_missing if m not in own) if case.is_minor else (),
         follow_up_missing=tuple(follow_up_missing(session, case)) if stage == Stage.ARRIVED else (),
-        followups_planned=planned,
     )
 
 

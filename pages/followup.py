@@ -10,8 +10,8 @@ from care.ui import followup as ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.journey import EARLIEST, date_format
-from care.ui.messages import field_error, form_errors, show_flash
-from care.ui.opened import opened, save
+from care.ui.messages import clear_errors, field_error, form_errors, show_flash
+from care.ui.opened import opened, reopen, save
 from care.vocab import CLOSING_REASONS, label
 
 actor = page_gate("followup")
@@ -79,7 +79,11 @@ if followup_id is not None:
         if st.form_submit_button(_("Log the follow-up"), type="primary", width="stretch"):
             save(key, _("Follow-up logged."), lambda s: followups.followup_log(
                 s, actor, followup_id, entry=entry, expected_version=form.version, today=today),
-                **ui.moving_on(case_id))
+                then=ui.move_on)
+    if st.button(_("Reload this follow-up"), key=f"{prefix}_reload", icon=":material/refresh:"):
+        clear_errors(key)
+        reopen(key)
+        st.rerun()
 
     if form.status != "done":
         miss = f"followup_miss_{followup_id}"
@@ -90,7 +94,7 @@ if followup_id is not None:
             if st.form_submit_button(_("Record as missed")):
                 save(miss, _("Recorded as missed."), lambda s: followups.followup_miss(
                     s, actor, followup_id, reason=reason, expected_version=form.version, today=today),
-                    reopen_also=(key,), **ui.moving_on(case_id))
+                    reopen_also=(key,), then=ui.move_on)
 
 key = f"withdraw_{case_id}"
 with st.expander(_("The person withdrew consent to follow-up")), st.form(key):

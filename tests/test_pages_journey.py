@@ -52,6 +52,13 @@ def _by_key(widgets, suffix: str):
     return found[0]
 
 
+def _chosen_followup(at, case_id: int):
+    """The "follow-up to log" choice (its key changes when the choice moves on)."""
+    found = [b for b in at.selectbox if str(b.key).startswith(f"followup_choice_{case_id}_")]
+    assert len(found) == 1
+    return found[0]
+
+
 def _button(at, label: str):
     return next(b for b in at.button if b.label == label)
 
@@ -123,20 +130,25 @@ def test_return_focal_point_records_the_arrival(db):
         assert due == [date(2015, 7, 2), date(2015, 9, 2), date(2015, 12, 2), date(2016, 6, 2)]
 
 
-def test_return_focal_point_logs_a_follow_up(db):
+def _in_follow_up(db) -> tuple[int, str]:
+    """A new case that arrived on 2 June 2015, its arrival assistance over: in follow-up."""
     with session_scope(db) as s:
         case = _new_case(s, stage="departed")
         case.departure_date = DEPARTED
-        case_id, code = case.id, case.code
         coord = users.actor_load(s, "coord")
-        journey.case_arrive(s, coord, case_id, arrival_date=ARRIVED, today=ARRIVED)
-        journey.checklist_save(s, coord, case_id, side="arrival", today=date(2015, 6, 20), entries=[
+        journey.case_arrive(s, coord, case.id, arrival_date=ARRIVED, today=ARRIVED)
+        journey.checklist_save(s, coord, case.id, side="arrival", today=date(2015, 6, 20), entries=[
             ChecklistEntry(item, done_on=ARRIVED, details=DETAILS.get(item, {})) for item in ARRIVAL_ITEMS])
+        return case.id, case.code
+
+
+def test_return_focal_point_logs_a_follow_up(db):
+    case_id, code = _in_follow_up(db)
     at = signed_in("../pages/followup.py", "fp.ng")
     at.run()
     assert [t.value for t in at.title] == ["Follow-up log"] and not errors(at)
-    at.text_input(key="followup_code").input(code).run()
-    choice = at.selectbox(key=f"followup_choice_{case_id}")
+    at.text_input(key="followup_code_0").input(code).run()
+    choice = _chosen_followup(at, case_id)
     assert choice.options[choice.index].startswith("1 month after return")  # the most urgent first
 
     # A date before the arrival: refused, with everything typed kept.
@@ -154,10 +166,30 @@ def test_return_focal_point_logs_a_follow_up(db):
     _by_key(at.date_input, "_done_on").set_value(date(2015, 7, 3))
     _button(at, "Log the follow-up").click().run()
     assert not errors(at) and "Follow-up logged." in [s.value for s in at.success]
-    choice = at.selectbox(key=f"followup_choice_{case_id}")
+    choice = _chosen_followup(at, case_id)
     assert choice.options[choice.index].startswith("3 months after return")  # on to the next one
     with session_scope(db) as s:
         first = s.exec(select(FollowUp).where(FollowUp.case_id == case_id).order_by(FollowUp.due_on)).first()
         assert (first.status, first.done_on, first.mode, first.living_where) == (
             "done", date(2015, 7, 3), "phone", "With her sister, Benin City")
         assert s.get(Case, case_id).stage == "follow_up"
+
+
+def test_consent_withdrawn_from_the_page_stops_the_follow_ups(db):
+    case_id, code = _in_follow_up(db)
+    at = signed_in("../pages/followup.py", "fp.ng")
+    at.run()
+    at.text_input(key="followup_code_0").input(code).run()
+    _button(at, "Withdraw consent and cancel the follow-ups").click().run()
+    assert "Give the day consent was withdrawn." in errors(at)
+    at.date_input(key=f"withdraw_{case_id}_date").set_value(date(2015, 8, 1))
+    _button(at, "Withdraw consent and cancel the follow-ups").click().run()
+    assert not errors(at) and "Consent withdrawn: the remaining follow-ups are cancelled." in [
+        s.value for s in at.success]
+    assert any("withdrew consent to follow-up on Aug 1, 2015" in i.value for i in at.info)
+    assert "This case can now be closed as: Withdrew consent. Close it from the case file." in [
+        s.value for s in at.success]
+    assert not [b for b in at.button if b.label == "Log the follow-up"]
+    with session_scope(db) as s:
+        statuses = s.exec(select(FollowUp.status).where(FollowUp.case_id == case_id)).all()
+        assert statuses == ["cancelled"] * 4

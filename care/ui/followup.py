@@ -27,6 +27,16 @@ PICKER = "followup"
 WORKLIST = "followup_worklist"
 
 
+def _generation(name: str) -> int:
+    return st.session_state.get(f"_gen_{name}", 0)
+
+
+def _renew(name: str) -> None:
+    """Draw the widgets of `name` anew (new keys), so that they start from the address, not from their
+    last value: a browser keeps showing a widget's old choice when only its state is dropped."""
+    st.session_state[f"_gen_{name}"] = _generation(name) + 1
+
+
 def _open_from_worklist(items: list[followups.WorkItem]) -> None:
     rows = st.session_state[WORKLIST].selection.rows
     if not rows:
@@ -34,8 +44,8 @@ def _open_from_worklist(items: list[followups.WorkItem]) -> None:
     item = items[rows[0]]
     st.query_params[CASE_PARAM] = str(item.case_id)
     st.query_params[FOLLOWUP_PARAM] = str(item.followup_id)
-    for key in (f"{PICKER}_code", f"{PICKER}_select"):  # the picker opens on the chosen case
-        st.session_state.pop(key, None)
+    _renew(PICKER)
+    _renew("choice")
 
 
 def worklist(items: list[followups.WorkItem], total: int) -> None:
@@ -44,7 +54,7 @@ def worklist(items: list[followups.WorkItem], total: int) -> None:
         st.caption(_("No follow-up to do."))
         return
     st.dataframe(
-        [{_("Case"): ("⚠ " if i.alarm_open else "") + i.case_code, _("Due"): fmt_date(i.due_on),
+        [{_("Case"): ("⚠ " if i.alarm_open else "") + i.case_code, _("Due on"): fmt_date(i.due_on),
           _("State"): state_label(i.state), _("Follow-up"): i.label} for i in items],
         hide_index=True, width="stretch", height=min(38 + 35 * len(items), 300), key=WORKLIST,
         on_select=lambda: _open_from_worklist(items), selection_mode="single-row",
@@ -57,7 +67,8 @@ def worklist(items: list[followups.WorkItem], total: int) -> None:
 
 def case_picker(actor: Actor) -> int | None:
     """Like the shared case picker, but only the cases whose follow-ups this user works on."""
-    query = st.text_input(_("Find a case by code"), key=f"{PICKER}_code", placeholder="CH_VOT-CH-2026")
+    gen = _generation(PICKER)
+    query = st.text_input(_("Find a case by code"), key=f"{PICKER}_code_{gen}", placeholder="CH_VOT-CH-2026")
     with db_session() as session:
         rows, total = followups.followup_cases(session, actor, code=query)
     if not rows:
@@ -67,7 +78,7 @@ def case_picker(actor: Actor) -> int | None:
     labels = {r.id: f"{r.code} · {stage_label(r.stage)}" + (" · ⚠" if r.alarm_open else "") for r in rows}
     wanted = st.query_params.get(CASE_PARAM)
     index = options.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in options else 0
-    chosen = st.selectbox(_("Case"), options, index=index, format_func=labels.get, key=f"{PICKER}_select")
+    chosen = st.selectbox(_("Case"), options, index=index, format_func=labels.get, key=f"{PICKER}_select_{gen}")
     if total > len(rows):
         st.caption(_("Showing the {n} most urgent of {total} cases; type more of the code to narrow.").format(
             n=len(rows), total=total))
@@ -77,7 +88,7 @@ def case_picker(actor: Actor) -> int | None:
 
 def schedule_table(view: followups.CaseFollowUps) -> None:
     st.dataframe(
-        [{_("Follow-up"): r.label, _("Due"): fmt_date(r.due_on), _("State"): state_label(r.state),
+        [{_("Follow-up"): r.label, _("Due on"): fmt_date(r.due_on), _("State"): state_label(r.state),
           _("Done on"): fmt_date(r.done_on) if r.done_on else "", _("Mode"): label(MODES, r.mode) if r.mode else "",
           _("Alarm signs"): followups.alarm_labels(r.alarms), _("Reason"): r.missed_reason}
          for r in view.rows],
@@ -85,9 +96,10 @@ def schedule_table(view: followups.CaseFollowUps) -> None:
     )
 
 
-def moving_on(case_id: int) -> dict:
-    """What to forget once a follow-up is logged, so that the next one to do comes up."""
-    return {"forget": (f"followup_choice_{case_id}",), "forget_params": (FOLLOWUP_PARAM,)}
+def move_on() -> None:
+    """Once a follow-up is logged (or missed), the next one to do comes up."""
+    st.query_params.pop(FOLLOWUP_PARAM, None)
+    _renew("choice")
 
 
 def followup_choice(view: followups.CaseFollowUps) -> int | None:
@@ -100,7 +112,7 @@ def followup_choice(view: followups.CaseFollowUps) -> int | None:
     index = options.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in options else 0
     labels = {r.id: f"{r.label} · {fmt_date(r.due_on)} · {state_label(r.state)}" for r in rows}
     chosen = st.selectbox(_("Follow-up to log"), options, index=index, format_func=labels.get,
-                          key=f"followup_choice_{view.case_id}")
+                          key=f"followup_choice_{view.case_id}_{_generation('choice')}")
     st.query_params[FOLLOWUP_PARAM] = str(chosen)
     return chosen
 

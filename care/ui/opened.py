@@ -39,12 +39,10 @@ def reopen(form_key: str) -> None:
 
 
 def save(form_key: str, message: str | Callable[[object], str], call: Callable, *, reopen_also: tuple[str, ...] = (),
-         forget: tuple[str, ...] = (), forget_params: tuple[str, ...] = ()) -> None:
-    """Run one domain call in its own session. On success the form reopens on the new values, the
-    widget states in `forget` and the address parameters in `forget_params` are dropped (a choice that
-    should move on) and the message shows
-    (`message` may be made from the call's result); on a refusal the errors show next to their fields
-    and what the user typed is kept. Then rerun."""
+         then: Callable[[], None] | None = None) -> None:
+    """Run one domain call in its own session. On success the form reopens on the new values, `then`
+    runs (a choice that should move on) and the message shows (`message` may be made from the call's
+    result); on a refusal the errors show next to their fields and what the user typed is kept. Rerun."""
     try:
         with db_session() as session:
             result = call(session)
@@ -54,9 +52,7 @@ def save(form_key: str, message: str | Callable[[object], str], call: Callable, 
         clear_errors(form_key)
         for key in (form_key, *reopen_also):
             reopen(key)
-        for key in forget:
-            st.session_state.pop(key, None)
-        for name in forget_params:
-            st.query_params.pop(name, None)
+        if then is not None:
+            then()
         flash(message(result) if callable(message) else message)
     st.rerun()
