@@ -441,7 +441,8 @@ def followup_log(session: Session, actor: Actor, followup_id: int, *, entry: Fol
 
 
 def _note_line(day: date, text: str) -> str:
-    return f"{day.isoformat()}: {text}"
+    """One line of the case's alarm history: each event on its own line, the latest last."""
+    return f"{day.isoformat()}: {' '.join(text.split())}"
 
 
 def _alarm_raise(session: Session, actor: Actor, case: Case, alarms: list[str], note: str, on: date,
@@ -555,8 +556,8 @@ def case_alarm_close(session: Session, actor: Actor, case_id: int, *, note: str,
 class AlarmOpen:
     case_id: int
     case_code: str
-    alarms: tuple[str, ...]
-    note: str
+    alarms: tuple[str, ...]  # the signs of the latest alarm
+    note: str  # the latest line of the case's alarm history
     risk_level: str | None
 
 
@@ -572,7 +573,8 @@ def alarms_open(session: Session, actor: Actor, *, limit: int = 50) -> list[Alar
         signs = session.exec(select(FollowUp.alarms).where(FollowUp.case_id == case.id, FollowUp.status == DONE)
                              .order_by(col(FollowUp.done_on).desc())).all()
         latest = next((tuple(s) for s in signs if s), ())
-        out.append(AlarmOpen(case.id, case.code, latest, case.alarm_note, case.risk_level))
+        lines = case.alarm_note.splitlines()
+        out.append(AlarmOpen(case.id, case.code, latest, lines[-1] if lines else "", case.risk_level))
     return out
 
 

@@ -6,8 +6,8 @@ import streamlit as st
 
 from care.countries import country_name
 from care.followups import alarm_labels
-from care.journey import journey_status
 from care.i18n import _, fmt_date
+from care.journey import journey_status
 from care.mywork import my_work
 from care.ui.auth import page_gate
 from care.ui.db import db_session

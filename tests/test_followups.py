@@ -190,7 +190,7 @@ def test_an_alarm_escalates_the_case_to_the_top(session, coord, case):
     case.risk_level, calm.risk_level = "low", "high"
     first = _rows(session, case)[0]
     followup_log(session, coord, first.id, expected_version=1, today=FIRST, entry=_entry(
-        session, case, alarms=("contacted_by_traffickers",), alarm_note="Calls about the 'debt' since last week."))
+        session, case, alarms=("contacted_by_traffickers",), alarm_note="Calls about the 'debt'\nsince last week."))
     session.refresh(case)
     assert case.alarm_open and case.risk_level == "high"
     assert case.alarm_note == "2014-07-03: Calls about the 'debt' since last week."
@@ -338,3 +338,20 @@ def test_a_case_of_another_stage_has_no_follow_up_to_log(session, coord):
     view = followups.case_followups(session, coord, case.id, today=FIRST)
     assert view.closed_reason == "Follow-ups start once the arrival is recorded." and view.loggable == ()
     assert session.get(Case, case.id).alarm_open is False
+
+
+def test_the_codes_are_those_the_demo_data_writes():
+    """This module is the home of the follow-up codes; the demo data uses the same values."""
+    from datetime import date as day
+
+    from care.schedule import add_months
+    from seeds import demo
+
+    assert followups.SCORE_ITEMS == demo.SCORE_ITEMS
+    assert set(demo.ALARM_NOTES) == set(followups.ALARMS)
+    assert set(followups.QUESTIONS) == set(followups.ITEM_DIMENSION)
+    start = day(2015, 1, 1)
+    for offset in range(0, 366, 7):
+        for months in (1, 2, 3, 6, 9, 12):
+            d = start + timedelta(days=offset)
+            assert add_months(d, months) == demo.add_months(d, months)

@@ -355,3 +355,9 @@ def test_the_checklist_of_an_unknown_side_or_item_is_refused(session, coord):
                        today=DAY)
     with pytest.raises(ValueError):
         checklist_save(session, coord, case.id, side="elsewhere", entries=[], today=DAY)
+
+
+def test_the_item_codes_are_those_the_demo_data_writes():
+    from seeds import demo
+
+    assert tuple(DEPARTURE_ITEMS) == demo.DEPARTURE_ITEMS and tuple(ARRIVAL_ITEMS) == demo.ARRIVAL_ITEMS
