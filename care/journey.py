@@ -289,6 +289,12 @@ def _normalised(entry: ChecklistEntry) -> tuple[bool, date | None, str, dict]:
     return bool(entry.needed), entry.done_on, _text(entry.note), details
 
 
+def unchanged(entry: ChecklistEntry, row: ChecklistRow) -> bool:
+    """The form's entry still says what the item said when the form was opened."""
+    opened = ChecklistEntry(row.item, row.needed, row.done_on, row.note, row.details, row.version)
+    return _normalised(entry) == _normalised(opened)
+
+
 def _check(p: Problems, case: Case, side: Side, entry: ChecklistEntry, today: date) -> None:
     def key(name: str) -> str:
         return f"{entry.item}_{name}"

@@ -361,3 +361,16 @@ def test_the_item_codes_are_those_the_demo_data_writes():
     from seeds import demo
 
     assert tuple(DEPARTURE_ITEMS) == demo.DEPARTURE_ITEMS and tuple(ARRIVAL_ITEMS) == demo.ARRIVAL_ITEMS
+
+
+@pytest.mark.parametrize(("change", "same"), [
+    ({}, True), ({"note": "  "}, True), ({"details": {"route": "MAD-LOS ", "flight_date": date(2014, 6, 2)}}, True),
+    ({"note": "Booked by phone"}, False), ({"needed": False}, False), ({"done_on": DAY}, False),
+    ({"details": {"route": "MAD-LOS", "flight_date": date(2014, 6, 3)}}, False),
+])
+def test_a_form_sends_only_what_the_user_changed(change, same):
+    row = journey.ChecklistRow("flight_booked", "Flight booked", True, None, "", "",
+                               {"route": "MAD-LOS", "flight_date": date(2014, 6, 2)}, 3)
+    values = {"item": row.item, "needed": row.needed, "done_on": row.done_on, "note": row.note,
+              "details": row.details, "version": row.version} | change
+    assert journey.unchanged(ChecklistEntry(**values), row) is same

@@ -193,3 +193,35 @@ def test_consent_withdrawn_from_the_page_stops_the_follow_ups(db):
     with session_scope(db) as s:
         statuses = s.exec(select(FollowUp.status).where(FollowUp.case_id == case_id)).all()
         assert statuses == ["cancelled"] * 4
+
+
+def test_two_people_on_one_checklist(db):
+    """Items someone else completed while the form was open are kept; the same item is refused, with who."""
+    with session_scope(db) as s:
+        case = _new_case(s, stage="plan_approved")
+        case_id, code = case.id, case.code
+    at = signed_in("../pages/journey.py", "fp.es")
+    at.run()
+    at.text_input(key="journey_code").input(code).run()
+    day = date(2015, 5, 20)
+    with session_scope(db) as s:  # the coordinator, meanwhile, on another item
+        journey.checklist_save(s, users.actor_load(s, "coord"), case_id, side="departure", today=day,
+                               entries=[ChecklistEntry("travel_document", done_on=day, note="By the coordinator")])
+    _by_key(at.date_input, "_fit_to_travel_done_on").set_value(day)
+    _button(at, "Save the checklist").click().run()
+    assert not errors(at) and [s.value for s in at.success] == ["Saved."]
+    assert _by_key(at.text_input, "_travel_document_note").value == "By the coordinator"  # reopened on the news
+
+    with session_scope(db) as s:  # and now on the same item as the focal point
+        journey.checklist_save(s, users.actor_load(s, "coord"), case_id, side="departure", today=day,
+                               entries=[ChecklistEntry("return_counselling", done_on=day, note="In Yoruba")])
+    _by_key(at.text_input, "_return_counselling_note").input("In English")
+    _button(at, "Save the checklist").click().run()
+    assert any(e.startswith("Claire Fontanel saved this record on") for e in errors(at)), errors(at)
+    assert _by_key(at.text_input, "_return_counselling_note").value == "In English"  # kept, not overwritten
+    _button(at, "Reload the checklist").click().run()
+    assert not errors(at) and _by_key(at.text_input, "_return_counselling_note").value == "In Yoruba"
+    with session_scope(db) as s:
+        notes = dict(s.exec(select(ChecklistItem.item, ChecklistItem.note)
+                            .where(ChecklistItem.case_id == case_id)).all())
+        assert notes == {"travel_document": "By the coordinator", "fit_to_travel": "", "return_counselling": "In Yoruba"}

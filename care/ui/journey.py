@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from care.i18n import _, current_language, fmt_date
-from care.journey import DETAIL_LABELS, ChecklistEntry, ChecklistRow, describe_details
+from care.journey import DETAIL_LABELS, ChecklistEntry, ChecklistRow, describe_details, unchanged
 from care.ui.messages import field_error
 from care.vocab import label
 
@@ -52,7 +52,8 @@ def _detail_widgets(row: ChecklistRow, prefix: str, form_key: str, today: date) 
 
 def checklist_fields(rows: tuple[ChecklistRow, ...], prefix: str, form_key: str, *, today: date
                      ) -> list[ChecklistEntry]:
-    """Draw one side's items inside the current form; return what they hold now."""
+    """Draw one side's items inside the current form (as it was opened); return the items the user changed,
+    so that a save never touches an item someone else completed meanwhile."""
     st.caption(_("For each item: needed or not, the day it was done, a note."))
     entries = []
     for row in rows:
@@ -69,8 +70,10 @@ def checklist_fields(rows: tuple[ChecklistRow, ...], prefix: str, form_key: str,
         field_error(form_key, f"{row.item}_done_on")
         field_error(form_key, f"{row.item}_note")
         details = _detail_widgets(row, prefix, form_key, today)
-        entries.append(ChecklistEntry(item=row.item, needed=needed, done_on=done_on, note=note, details=details,
-                                      version=row.version))
+        entry = ChecklistEntry(item=row.item, needed=needed, done_on=done_on, note=note, details=details,
+                               version=row.version)
+        if not unchanged(entry, row):
+            entries.append(entry)
     return entries
 
 
