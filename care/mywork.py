@@ -8,6 +8,9 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, func, select
 
 from care.access import Actor, Role, case_scope
+from care.followups import AlarmOpen, alarms_open
+from care.journey import JourneyComing, journeys_coming
+from care.sides import return_side_scope
 from care.vocab import OPEN_STAGES, Stage
 from db.models import Case, FollowUp, Plan
 
@@ -36,6 +39,8 @@ class MyWork:
     followups_due: list[FollowUpDue] = field(default_factory=list)
     plans_pending: list[PlanPending] = field(default_factory=list)
     sees_cases: bool = False
+    alarms: list[AlarmOpen] = field(default_factory=list)  # coordinators: on top of Home
+    journeys: list[JourneyComing] = field(default_factory=list)  # departures and arrivals of the coming 14 days
 
 
 def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
@@ -50,10 +55,11 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
     open_by_stage = {s.value: counts.get(s.value, 0) for s in OPEN_STAGES}
 
     # Overdue, the most recently due first (the most actionable), then those due this week.
+    # Follow-ups are the return side's: a host-country focal point does not see them.
     base = (
         select(Case.id, Case.code, FollowUp.due_on)
         .join(FollowUp, FollowUp.case_id == Case.id)
-        .where(scope, FollowUp.status == "planned", Case.stage != Stage.CLOSED)
+        .where(return_side_scope(actor), FollowUp.status == "planned", Case.stage != Stage.CLOSED)
     )
     overdue = session.exec(base.where(FollowUp.due_on < today).order_by(col(FollowUp.due_on).desc()).limit(50)).all()
     due = session.exec(
@@ -73,4 +79,5 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
             .limit(50)
         ).all()
         plans = [PlanPending(cid, code, rev, author == actor.id) for cid, code, rev, author in rows]
-    return MyWork(open_by_stage=open_by_stage, followups_due=followups, plans_pending=plans, sees_cases=True)
+    return MyWork(open_by_stage=open_by_stage, followups_due=followups, plans_pending=plans, sees_cases=True,
+                  alarms=alarms_open(session, actor), journeys=journeys_coming(session, actor, today=today))

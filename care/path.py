@@ -50,11 +50,12 @@ def _entry_checks() -> dict[Stage, list[Check]]:
     Listed here explicitly (not registered on import) so that no rule can silently drop
     out because its module was not imported.
     """
-    from care import minors, plans
+    from care import journey, minors, plans
 
     return {
         Stage.PLAN_APPROVED: [plans.plan_approved_missing, minors.plan_approved_missing],
-        Stage.DEPARTED: [minors.departed_missing],
+        Stage.DEPARTED: [journey.departed_missing, minors.departed_missing],
+        Stage.FOLLOW_UP: [journey.follow_up_missing],
     }
 
 

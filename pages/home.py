@@ -4,7 +4,10 @@ from datetime import date
 
 import streamlit as st
 
+from care.countries import country_name
+from care.followups import alarm_labels
 from care.i18n import _, fmt_date
+from care.journey import journey_status
 from care.mywork import my_work
 from care.ui.auth import page_gate
 from care.ui.db import db_session
@@ -21,6 +24,13 @@ if not work.sees_cases:
               "Use the pages in the sidebar."))
     st.stop()
 
+if work.alarms:
+    st.subheader(_("Open alarms"))
+    st.dataframe(
+        [{_("Case"): a.case_code, _("Alarm signs"): alarm_labels(a.alarms), _("Note"): a.note} for a in work.alarms],
+        hide_index=True, width="stretch",
+    )
+
 st.subheader(_("Open cases by stage"))
 cols = st.columns(len(work.open_by_stage))
 for col, (stage, count) in zip(cols, work.open_by_stage.items()):
@@ -35,6 +45,17 @@ if work.followups_due:
     )
 else:
     st.caption(_("No follow-up due in the next 7 days."))
+
+st.subheader(_("Departures and arrivals: the next 14 days, and those still to record"))
+if work.journeys:
+    st.dataframe(
+        [{_("Case"): j.case_code, _("Flight"): fmt_date(j.on), _("From"): country_name(j.host_country),
+          _("To"): country_name(j.return_country), _("Route"): j.route, _("Minor"): _("Yes") if j.is_minor else "",
+          _("Status"): journey_status(j)} for j in work.journeys],
+        hide_index=True, width="stretch",
+    )
+else:
+    st.caption(_("No departure or arrival in the next 14 days."))
 
 st.subheader(_("Plans waiting for approval"))
 if work.plans_pending:

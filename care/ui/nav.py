@@ -23,6 +23,8 @@ PAGES: list[PageSpec] = [
     PageSpec("home", "pages/home.py", N_("Home"), ":material/home:", N_("Work")),
     PageSpec("minors", "pages/minors.py", N_("Minors"), ":material/child_care:", N_("Cases")),
     PageSpec("plan", "pages/plan.py", N_("Plan and budget"), ":material/request_quote:", N_("Cases")),
+    PageSpec("journey", "pages/journey.py", N_("Departure and arrival"), ":material/flight_takeoff:", N_("Cases")),
+    PageSpec("followup", "pages/followup.py", N_("Follow-up log"), ":material/event_repeat:", N_("Cases")),
     PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
     PageSpec("admin_users", "pages/admin_users.py", N_("Users"), ":material/group:", N_("Administration")),
     PageSpec("admin_programmes", "pages/admin_programmes.py", N_("Programmes"), ":material/tune:",
