@@ -50,7 +50,12 @@ def _entry_checks() -> dict[Stage, list[Check]]:
     Listed here explicitly (not registered on import) so that no rule can silently drop
     out because its module was not imported.
     """
-    return {}
+    from care import assessment
+
+    return {
+        Stage.ASSESSED: [assessment.assessed_missing],
+        Stage.PLAN_APPROVED: [assessment.plan_approval_missing],
+    }
 
 
 def missing_for(session: Session, case: Case, target: Stage) -> list[str]:
