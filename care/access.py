@@ -45,6 +45,7 @@ class Actor:
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "home": frozenset(Role),
     "account": frozenset(Role),
+    "assessment": frozenset({Role.COORDINATOR}),
 }
 
 

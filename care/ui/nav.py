@@ -22,6 +22,8 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("home", "pages/home.py", N_("Home"), ":material/home:", N_("Work")),
     PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
+    PageSpec("assessment", "pages/assessment.py", N_("Risk and needs assessment"), ":material/shield:",
+             N_("Cases")),
 ]
 
 
