@@ -517,3 +517,27 @@ def test_two_reassessments_at_once_on_postgresql():
         _two_reassessments_at_once(schema_url)
     finally:
         pg.drop_schema(schema_url)
+
+
+def test_a_long_label_in_the_pdf_does_not_run_into_the_next_row():
+    """The case PDF prints the section's rows with labels that wrap (CareDocument.fields)."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from care.pdf.base import CareDocument
+
+    long_label = "Opportunities identified with the IOM office or peers in the return country"
+    doc = CareDocument("Test")
+    doc.fields([(long_label, "Market"), ("Next label", "value")])
+    lines: dict[str, float] = {}
+
+    def visit(text, _cm, tm, _font, _size):
+        if text.strip():
+            lines.setdefault(text.strip(), tm[5])
+
+    PdfReader(BytesIO(doc.output_bytes())).pages[0].extract_text(visitor_text=visit)
+    label_lines = [y for text, y in lines.items() if text in long_label]
+    assert len(label_lines) >= 2  # the label wraps
+    last_label_line = min(label_lines)
+    assert lines["Next label"] < last_label_line  # PDF y grows upwards: the next row is below
