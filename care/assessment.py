@@ -70,6 +70,7 @@ NEED_AREAS = {
     "debt": ("economic", N_("Debt or financial hardship")),
     "security": ("social", N_("Security measures")),
 }
+NEED_AREA_LABELS = {area: text for area, (_dimension, text) in NEED_AREAS.items()}  # code: label, as vocab lists
 PRIORITIES = {"none": N_("None"), "low": N_("Low"), "medium": N_("Medium"), "high": N_("High"),
               "urgent": N_("Urgent")}
 PRESSING = ("high", "urgent")  # a need the plan must answer
@@ -250,7 +251,6 @@ class AssessmentFile:
     risk_versions: tuple[RiskView, ...]
     needs_versions: tuple[NeedsView, ...]
     assessed_missing: tuple[str, ...]
-    plan_approval_missing: tuple[str, ...]
     languages_hint: str  # the person's languages from intake, to start the needs form with
     section: Section | None  # the current assessments, as the case file shows them
 
@@ -551,7 +551,6 @@ def assessment_file(session: Session, actor: Actor, case_id: int) -> AssessmentF
         case_id=case.id, case_code=case.code, stage=case.stage, referral_date=case.referral_date,
         risk_versions=risks, needs_versions=needs,
         assessed_missing=tuple(assessed_missing(session, case)),
-        plan_approval_missing=tuple(plan_approval_missing(session, case)),
         languages_hint="; ".join(language_name(code) for code in case.languages or []),
         section=_section(risks, needs),
     )
@@ -641,8 +640,7 @@ def needs_table(view: NeedsView, *, all_areas: bool = False) -> Table:
 
 
 def label_of_area(area: str) -> str:
-    spec = NEED_AREAS.get(area)
-    return _(spec[1]) if spec else area
+    return label(NEED_AREA_LABELS, area)
 
 
 def risk_history_line(view: RiskView) -> str:
