@@ -55,6 +55,7 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "activities": frozenset({Role.COORDINATOR}),
     "journey": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
     "followup": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
+    "assessment": frozenset({Role.COORDINATOR}),
 }
 
 

@@ -11,6 +11,7 @@ from care.access import Actor, Role, case_scope
 from care.followups import AlarmOpen, alarms_open
 from care.journey import JourneyComing, journeys_coming
 from care.sides import return_side_scope
+from care.caselist import RISK_ORDER, urgency_order
 from care.vocab import OPEN_STAGES, Stage
 from db.models import Case, FollowUp, Plan
 
@@ -23,6 +24,7 @@ class FollowUpDue:
     case_code: str
     due_on: date
     overdue: bool
+    risk_level: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,15 @@ class PlanPending:
     case_code: str
     revision_no: int
     own: bool  # the actor wrote it, so someone else must approve it
+    risk_level: str | None = None
+
+
+@dataclass(frozen=True)
+class CaseAtRisk:
+    case_id: int
+    case_code: str
+    stage: str
+    alarm_open: bool
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,7 @@ class MyWork:
     sees_cases: bool = False
     alarms: list[AlarmOpen] = field(default_factory=list)  # coordinators: on top of Home
     journeys: list[JourneyComing] = field(default_factory=list)  # departures and arrivals of the coming 14 days
+    high_risk: list[CaseAtRisk] = field(default_factory=list)  # open cases assessed at high risk
 
 
 def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
@@ -54,30 +66,40 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
     )
     open_by_stage = {s.value: counts.get(s.value, 0) for s in OPEN_STAGES}
 
-    # Overdue, the most recently due first (the most actionable), then those due this week.
-    # Follow-ups are the return side's: a host-country focal point does not see them.
+    # Overdue, the most recently due first (the most actionable), then those due this week;
+    # within each, open alarms and high risk first (as every list). Follow-ups are the return
+    # side's: a host-country focal point does not see them.
+    urgent = (col(Case.alarm_open).desc(), RISK_ORDER)
     base = (
-        select(Case.id, Case.code, FollowUp.due_on)
+        select(Case.id, Case.code, FollowUp.due_on, Case.risk_level)
         .join(FollowUp, FollowUp.case_id == Case.id)
         .where(return_side_scope(actor), FollowUp.status == "planned", Case.stage != Stage.CLOSED)
     )
-    overdue = session.exec(base.where(FollowUp.due_on < today).order_by(col(FollowUp.due_on).desc()).limit(50)).all()
+    overdue = session.exec(
+        base.where(FollowUp.due_on < today).order_by(*urgent, col(FollowUp.due_on).desc()).limit(50)).all()
     due = session.exec(
         base.where(FollowUp.due_on >= today, FollowUp.due_on <= today + timedelta(days=DUE_WITHIN_DAYS))
-        .order_by(FollowUp.due_on).limit(50)
+        .order_by(*urgent, FollowUp.due_on).limit(50)
     ).all()
-    followups = [FollowUpDue(cid, code, d, True) for cid, code, d in overdue] + [
-        FollowUpDue(cid, code, d, False) for cid, code, d in due]
+    followups = [FollowUpDue(cid, code, d, True, risk) for cid, code, d, risk in overdue] + [
+        FollowUpDue(cid, code, d, False, risk) for cid, code, d, risk in due]
+
+    high_risk = [CaseAtRisk(*row) for row in session.exec(
+        select(Case.id, Case.code, Case.stage, Case.alarm_open)
+        .where(scope, col(Case.stage).in_(OPEN_STAGES), Case.risk_level == "high")
+        .order_by(*urgency_order()).limit(50)
+    ).all()]
 
     plans: list[PlanPending] = []
     if actor.has(Role.COORDINATOR):
         rows = session.exec(
-            select(Case.id, Case.code, Plan.revision_no, Plan.author_id)
+            select(Case.id, Case.code, Plan.revision_no, Plan.author_id, Case.risk_level)
             .join(Plan, Plan.case_id == Case.id)
             .where(scope, Plan.status == "submitted")
-            .order_by(Plan.submitted_at)
+            .order_by(*urgent, Plan.submitted_at)
             .limit(50)
         ).all()
-        plans = [PlanPending(cid, code, rev, author == actor.id) for cid, code, rev, author in rows]
+        plans = [PlanPending(cid, code, rev, author == actor.id, risk) for cid, code, rev, author, risk in rows]
     return MyWork(open_by_stage=open_by_stage, followups_due=followups, plans_pending=plans, sees_cases=True,
-                  alarms=alarms_open(session, actor), journeys=journeys_coming(session, actor, today=today))
+                  alarms=alarms_open(session, actor), journeys=journeys_coming(session, actor, today=today),
+                  high_risk=high_risk)

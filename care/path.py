@@ -50,10 +50,12 @@ def _entry_checks() -> dict[Stage, list[Check]]:
     Listed here explicitly (not registered on import) so that no rule can silently drop
     out because its module was not imported.
     """
-    from care import journey, minors, plans
+    from care import assessment, journey, minors, plans
 
     return {
-        Stage.PLAN_APPROVED: [plans.plan_approved_missing, minors.plan_approved_missing],
+        Stage.ASSESSED: [assessment.assessed_missing],
+        Stage.PLAN_APPROVED: [assessment.plan_approval_missing, plans.plan_approved_missing,
+                              minors.plan_approved_missing],
         Stage.DEPARTED: [journey.departed_missing, minors.departed_missing],
         Stage.FOLLOW_UP: [journey.follow_up_missing],
     }

@@ -4,6 +4,7 @@ from datetime import date
 
 import streamlit as st
 
+from care.assessment import level_label
 from care.countries import country_name
 from care.followups import alarm_labels
 from care.i18n import _, fmt_date
@@ -36,11 +37,22 @@ cols = st.columns(len(work.open_by_stage))
 for col, (stage, count) in zip(cols, work.open_by_stage.items()):
     col.metric(stage_label(stage), count)
 
+st.subheader(_("High-risk cases"))
+if work.high_risk:
+    st.dataframe(
+        [{_("Case"): c.case_code, _("Stage"): stage_label(c.stage), _("Alarm"): "⚠" if c.alarm_open else ""}
+         for c in work.high_risk],
+        hide_index=True, width="stretch",
+    )
+else:
+    st.caption(_("No open case is assessed at high risk."))
+
 st.subheader(_("Follow-ups due or overdue"))
 if work.followups_due:
     st.dataframe(
         [{_("Case"): f.case_code, _("Due"): fmt_date(f.due_on),
-          _("Status"): _("Overdue") if f.overdue else _("Due")} for f in work.followups_due],
+          _("Status"): _("Overdue") if f.overdue else _("Due"), _("Risk"): level_label(f.risk_level)}
+         for f in work.followups_due],
         hide_index=True, width="stretch",
     )
 else:
@@ -60,7 +72,7 @@ else:
 st.subheader(_("Plans waiting for approval"))
 if work.plans_pending:
     st.dataframe(
-        [{_("Case"): p.case_code, _("Revision"): p.revision_no,
+        [{_("Case"): p.case_code, _("Revision"): p.revision_no, _("Risk"): level_label(p.risk_level),
           _("Note"): _("Written by you: another coordinator approves it") if p.own else ""}
          for p in work.plans_pending],
         hide_index=True, width="stretch",

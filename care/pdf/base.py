@@ -72,10 +72,13 @@ class CareDocument(FPDF):
         for label, value in rows:
             self.set_font(BODY, "B", 9)
             y = self.get_y()
+            # A label on two lines must push the next row down even when its value is short.
+            label_height = self.multi_cell(label_width, 5, label, dry_run=True, output="HEIGHT")
             self.multi_cell(label_width, 5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
             self.set_font(BODY, "", 10)
             self.multi_cell(0, 5, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self.set_y(max(self.get_y(), y + 5))
+            if self.get_y() >= y:  # no page break inside the value
+                self.set_y(max(self.get_y(), y + max(5, label_height)))
 
     def table(self, headings: list[str], rows: list[list[str]], widths: list[float] | None = None,
               align_right: tuple[int, ...] = ()) -> None:

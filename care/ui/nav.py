@@ -34,6 +34,8 @@ PAGES: list[PageSpec] = [
     PageSpec("admin_audit", "pages/admin_audit.py", N_("Audit log"), ":material/policy:", N_("Administration")),
     PageSpec("indicators", "pages/indicators.py", N_("Indicators"), ":material/insights:", N_("Programme")),
     PageSpec("activities", "pages/activities.py", N_("Activities"), ":material/event_note:", N_("Programme")),
+    PageSpec("assessment", "pages/assessment.py", N_("Risk and needs assessment"), ":material/shield:",
+             N_("Cases")),
 ]
 
 
