@@ -50,7 +50,11 @@ def _entry_checks() -> dict[Stage, list[Check]]:
     Listed here explicitly (not registered on import) so that no rule can silently drop
     out because its module was not imported.
     """
-    return {}
+    from care import intake
+
+    return {
+        Stage.ELIGIBLE: [intake.eligible_missing],
+    }
 
 
 def missing_for(session: Session, case: Case, target: Stage) -> list[str]:
