@@ -87,6 +87,10 @@ class CaseFile:
     may_decide: bool  # a coordinator of the case's programme: eligibility and closing
 
     @property
+    def decides_eligibility(self) -> bool:
+        return self.may_decide and self.stage == Stage.REFERRED
+
+    @property
     def missing_beyond_eligibility(self) -> list[str]:
         """What is missing that the eligibility criteria do not already say."""
         said = {c.text for c in self.eligibility}

@@ -15,11 +15,10 @@ from datetime import date
 from functools import lru_cache
 
 from babel import Locale
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from care import identity as ident
+from care.casecodes import case_code_next
 from care.access import Actor, Role, case_get, is_coordinator_of, require
 from care.audit import audit_record
 from care.concurrency import claim
@@ -31,7 +30,7 @@ from care.sections import Section
 from care.vocab import (
     CONSENT_METHODS, EXPLOITATION_FORMS, IDENTIFIED_BY, LABOUR_SECTORS, ORGANISATION_TYPES, SEX, Stage, label,
 )
-from db.models import Case, CaseCodeCounter, Organisation, Referral
+from db.models import Case, Organisation, Referral
 
 ADULT_AGE = 18
 OLDEST_AGE = 100
@@ -383,45 +382,6 @@ def _organisation_id(session: Session, actor: Actor, host: str, details: Referra
     audit_record(session, actor, "organisation.create", entity="organisation", entity_id=org.id,
                  detail={"country": host, "type": org.org_type})
     return org.id
-
-
-# --- case codes ---------------------------------------------------------------------
-
-
-def _counter_bump(session: Session, programme_id: int, host: str, year: int) -> int | None:
-    """Add one to the counter and return it. The UPDATE holds the row lock until commit."""
-    return session.execute(
-        update(CaseCodeCounter)
-        .where(CaseCodeCounter.programme_id == programme_id, CaseCodeCounter.host_country == host,
-               CaseCodeCounter.year == year)
-        .values(last_number=CaseCodeCounter.last_number + 1)
-        .returning(CaseCodeCounter.last_number)
-        .execution_options(synchronize_session=False)
-    ).scalar_one_or_none()
-
-
-def _next_number(session: Session, programme_id: int, host: str, year: int) -> int:
-    number = _counter_bump(session, programme_id, host, year)
-    if number is not None:
-        return number
-    try:  # the first case of this programme, host and year: start the counter
-        with session.begin_nested():
-            session.add(CaseCodeCounter(programme_id=programme_id, host_country=host, year=year, last_number=1))
-        return 1
-    except IntegrityError:  # someone else started it at the same moment: take the next one
-        return _counter_bump(session, programme_id, host, year)
-
-
-def case_code_next(session: Session, programme: ProgrammeSettings, host: str, year: int) -> str:
-    """The next free code, e.g. CARE-FR-2014-0007, inside the caller's transaction.
-
-    A number already used (a case written with its code by an import) is skipped; the
-    unique index on the code is the last guard.
-    """
-    while True:
-        code = f"{programme.code}-{host}-{year}-{_next_number(session, programme.id, host, year):04d}"
-        if session.exec(select(Case.id).where(Case.code == code)).first() is None:
-            return code
 
 
 # --- writes -------------------------------------------------------------------------
