@@ -45,6 +45,9 @@ class Actor:
 PAGE_ROLES: dict[str, frozenset[Role]] = {
     "home": frozenset(Role),
     "account": frozenset(Role),
+    "intake": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
+    "cases": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
+    "case_file": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
 }
 
 

@@ -21,6 +21,9 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("home", "pages/home.py", N_("Home"), ":material/home:", N_("Work")),
+    PageSpec("intake", "pages/intake.py", N_("Intake"), ":material/person_add:", N_("Cases")),
+    PageSpec("cases", "pages/cases.py", N_("Cases"), ":material/folder_shared:", N_("Cases")),
+    PageSpec("case_file", "pages/case_file.py", N_("Case file"), ":material/folder_open:", N_("Cases")),
     PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
 ]
 
