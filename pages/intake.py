@@ -13,7 +13,7 @@ from care.ui.auth import page_gate
 from care.ui.casefile import form_key, form_reset
 from care.ui.db import db_session
 from care.ui.intake import (
-    consent_fields, criteria, identity_fields, not_saved_notice, person_fields, referral_fields,
+    consent_fields, criteria, identity_fields, md_escape, not_saved_notice, person_fields, referral_fields,
     return_country_options,
 )
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
@@ -40,8 +40,8 @@ by_id = {p.id: p for p in programmes}
 col1, col2 = st.columns(2)
 programme = by_id[col1.selectbox(_("Programme"), list(by_id), format_func=lambda i: by_id[i].code,
                                  key="intake_programme")]
-col1.caption(_("{name}: {start} to {end}").format(name=programme.name, start=fmt_date(programme.start_date),
-                                                  end=fmt_date(programme.end_date)))
+col1.caption(md_escape(_("{name}: {start} to {end}").format(
+    name=programme.name, start=fmt_date(programme.start_date), end=fmt_date(programme.end_date))))
 host = col2.selectbox(_("Host country"), programme.host_countries, format_func=country_name, key="intake_host")
 field_error(FORM, "host_country")
 col1, col2 = st.columns(2)

@@ -79,7 +79,7 @@ def test_intake_registers_a_referral_and_opens_its_case(db_url):
     assert not any("return countries" in m.value for m in at.markdown)
     _fill_intake(at, given="Blessing", family=SQL_NAME, region="<b>Benin</b> City")
     # The eligibility criteria appear as soon as the return country is chosen.
-    assert any("Nigeria is one of CH_VOT's return countries." in m.value for m in at.markdown)
+    assert any("Nigeria is one of CH_VOT's return countries." in m.value.replace("\\", "") for m in at.markdown)
     _button(at, "Register the referral").click().run()
     assert not at.exception and not errors(at), errors(at)
     assert any(s.value.startswith("Case CH_VOT-CH-") and "opened" in s.value for s in at.success)
@@ -130,11 +130,14 @@ def test_the_case_file_shows_the_identity_only_on_request_as_plain_text_and_audi
         case = s.exec(select(Case).where(Case.host_country == "ES").order_by(Case.id)).first()
         ident = s.get(Identity, case.id)
         ident.given_names, ident.aliases = HTML_NAME, "**bold** _it_"
+        case.return_region = "<b>Tanger</b> **city**"
         case_id = case.id
     at = open_page("fp.es", "case_file", case_id)
     assert not at.exception and not errors(at)
     assert at.subheader[0].value.startswith(case.code)
     assert not any(t.value == HTML_NAME for t in at.text_input)
+    assert "<b>Tanger</b> **city**" in [t.value for t in at.text]  # shown as typed, as text
+    assert not any("Tanger" in m.value for m in at.markdown)
     _button(at, "Show identity").click().run()
     assert at.text_input(key=f"identity_{case_id}_0_given_names").value == HTML_NAME
     assert not any(HTML_NAME in m.value or "**bold**" in m.value for m in at.markdown)

@@ -50,13 +50,16 @@ def return_country_options(programme_returns: tuple[str, ...], on: date | None
     return listed + others, fmt
 
 
+def md_escape(text: str) -> str:
+    """Text that markdown shows as it is (a programme code an admin typed may hold `_` or `*`)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~:$" else ch for ch in text)
+
+
 def criteria(items: list[Criterion] | tuple[Criterion, ...]) -> None:
-    """Eligibility criteria, met or not, one per line (our own sentences, no user text)."""
+    """Eligibility criteria, met or not, one per line, with a coloured mark."""
     for c in items:
-        if c.met:
-            st.markdown(f":green[:material/check_circle:] {c.text}")
-        else:
-            st.markdown(f":red[:material/cancel:] {c.text}")
+        mark = ":green[:material/check_circle:]" if c.met else ":red[:material/cancel:]"
+        st.markdown(f"{mark} {md_escape(c.text)}")
 
 
 def _index(options: list, value) -> int | None:
