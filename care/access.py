@@ -56,6 +56,9 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "journey": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
     "followup": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
     "assessment": frozenset({Role.COORDINATOR}),
+    "intake": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
+    "cases": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
+    "case_file": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
 }
 
 

@@ -1,7 +1,8 @@
 """The list of cases a user may see: filters, paging, and the order every list uses.
 
 Alarms and high risk come first, so that the most urgent case is never on page two.
-Names are not part of a list row: a list shows case codes.
+Names are not part of a list row: a list shows case codes. A user allowed to see names
+may find cases by name (`care.identity` does the matching); that search is audited.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case as sql_case
+from sqlalchemy import exists
 from sqlmodel import Session, col, func, select
 
+from care import identity
 from care.access import Actor, case_scope
-from db.models import Case, Programme
+from care.vocab import Stage
+from db.models import Case, FollowUp, Programme
 
 RISK_ORDER = sql_case({"high": 0, "medium": 1, "low": 2}, value=Case.risk_level, else_=3)
 
@@ -31,6 +35,9 @@ class CaseFilter:
     stages: tuple[str, ...] = ()
     minor: bool | None = None
     code: str = ""
+    name: str = ""  # words of a name; only for users allowed to see names
+    overdue_on: date | None = None  # only cases with a follow-up overdue on that day
+    ids: tuple[int, ...] = ()  # only these cases (a link names its case by id)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ class CaseRow:
 
 def _filtered(actor: Actor, flt: CaseFilter):
     stmt = select(Case.id).where(case_scope(actor))
+    if flt.ids:
+        stmt = stmt.where(col(Case.id).in_(flt.ids))
     if flt.programme_id:
         stmt = stmt.where(Case.programme_id == flt.programme_id)
     if flt.host_country:
@@ -61,6 +70,11 @@ def _filtered(actor: Actor, flt: CaseFilter):
         stmt = stmt.where(Case.is_minor == flt.minor)
     if flt.code.strip():
         stmt = stmt.where(col(Case.code).ilike(f"%{flt.code.strip()}%"))
+    if flt.name.strip():
+        stmt = stmt.where(col(Case.id).in_(identity.case_ids_named(actor, flt.name)))
+    if flt.overdue_on is not None:
+        stmt = stmt.where(Case.stage != Stage.CLOSED, exists().where(
+            FollowUp.case_id == Case.id, FollowUp.status == "planned", FollowUp.due_on < flt.overdue_on))
     return stmt
 
 
@@ -69,6 +83,8 @@ def cases_list(session: Session, actor: Actor, flt: CaseFilter = CaseFilter(), *
     """One page of the cases this actor may see, and how many there are in all."""
     ids = _filtered(actor, flt)
     total = session.exec(select(func.count()).select_from(ids.subquery())).one()
+    if flt.name.strip():
+        identity.name_search_record(session, actor, total)
     rows = session.exec(
         select(Case.id, Case.code, Programme.code, Case.host_country, Case.return_country, Case.stage,
                Case.is_minor, Case.risk_level, Case.alarm_open, Case.referral_date)

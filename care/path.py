@@ -50,9 +50,10 @@ def _entry_checks() -> dict[Stage, list[Check]]:
     Listed here explicitly (not registered on import) so that no rule can silently drop
     out because its module was not imported.
     """
-    from care import assessment, journey, minors, plans
+    from care import assessment, intake, journey, minors, plans
 
     return {
+        Stage.ELIGIBLE: [intake.eligible_missing],
         Stage.ASSESSED: [assessment.assessed_missing],
         Stage.PLAN_APPROVED: [assessment.plan_approval_missing, plans.plan_approved_missing,
                               minors.plan_approved_missing],

@@ -11,13 +11,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from care.i18n import _, fmt_date
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 BODY = "DejaVu"
 FALLBACKS = ["NotoDevanagari", "DroidFallback"]
+# The Chinese font is 4 MB and takes a quarter of a second to load: it is added the first
+# time the text needs a glyph the other fonts lack (see `get_fallback_font`).
+LAZY_FALLBACK = ("DroidFallback", FONTS / "DroidSansFallbackFull.ttf")
 
 
 class CareDocument(FPDF):
@@ -32,12 +35,19 @@ class CareDocument(FPDF):
         self.add_font(BODY, "B", FONTS / "DejaVuSans-Bold.ttf")
         self.add_font("NotoDevanagari", "", FONTS / "NotoSansDevanagari-Regular.ttf")
         self.add_font("NotoDevanagari", "B", FONTS / "NotoSansDevanagari-Bold.ttf")
-        self.add_font("DroidFallback", "", FONTS / "DroidSansFallbackFull.ttf")
-        self.set_fallback_fonts(FALLBACKS, exact_match=False)
+        self.set_fallback_fonts([f for f in FALLBACKS if f != LAZY_FALLBACK[0]], exact_match=False)
         self.set_text_shaping(True)
         self.set_auto_page_break(True, margin=18)
         self.set_margins(18, 18, 18)
         self.add_page()
+
+    def get_fallback_font(self, char: str, style: str = "") -> str | None:
+        found = super().get_fallback_font(char, style)
+        if found is None and LAZY_FALLBACK[0].lower() not in self.fonts:
+            self.add_font(LAZY_FALLBACK[0], "", LAZY_FALLBACK[1])
+            self.set_fallback_fonts(FALLBACKS, exact_match=False)
+            found = super().get_fallback_font(char, style)
+        return found
 
     def header(self):
         self.set_font(BODY, "B", 9)
@@ -71,14 +81,13 @@ class CareDocument(FPDF):
         """Label and value pairs, one per line; values wrap, any script."""
         for label, value in rows:
             self.set_font(BODY, "B", 9)
-            y = self.get_y()
-            # A label on two lines must push the next row down even when its value is short.
-            label_height = self.multi_cell(label_width, 5, label, dry_run=True, output="HEIGHT")
-            self.multi_cell(label_width, 5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            y, page = self.get_y(), self.page
+            label_height = self.multi_cell(label_width, 5, label, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP,
+                                           output=MethodReturnValue.HEIGHT)
             self.set_font(BODY, "", 10)
-            self.multi_cell(0, 5, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            if self.get_y() >= y:  # no page break inside the value
-                self.set_y(max(self.get_y(), y + max(5, label_height)))
+            self.multi_cell(0, 5, value or "—", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            if self.page == page:  # a long label must not run into the next row
+                self.set_y(max(self.get_y(), y + label_height))
 
     def table(self, headings: list[str], rows: list[list[str]], widths: list[float] | None = None,
               align_right: tuple[int, ...] = ()) -> None:

@@ -20,18 +20,22 @@ def case_picker(actor: Actor, *, key: str, stages: tuple[str, ...] = (), minor: 
     on another stage's page.
     """
     query = st.text_input(_("Find a case by code"), key=f"{key}_code", placeholder="CARE-FR-2014")
+    wanted = st.query_params.get(CASE_PARAM)
     with db_session() as session:
         rows, total = cases_list(session, actor, CaseFilter(code=query, stages=stages, minor=minor), limit=50)
+        shown = len(rows)
+        if wanted and wanted.isdigit() and int(wanted) not in {r.id for r in rows} and not query:
+            # A link to a case beyond the 50 most urgent: offer it too (if the actor may see it).
+            rows = cases_list(session, actor, CaseFilter(ids=(int(wanted),), stages=stages, minor=minor))[0] + rows
     if not rows:
         st.info(_("No case matches."))
         return None
     options = [r.id for r in rows]
     labels = {r.id: f"{r.code} · {stage_label(r.stage)}" + (" · ⚠" if r.alarm_open else "") for r in rows}
-    wanted = st.query_params.get(CASE_PARAM)
     index = options.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in options else 0
     chosen = st.selectbox(_("Case"), options, index=index, format_func=labels.get, key=f"{key}_select")
-    if total > len(rows):
+    if total > shown:
         st.caption(_("Showing the {n} most urgent of {total} cases; type more of the code to narrow.").format(
-            n=len(rows), total=total))
+            n=shown, total=total))
     st.query_params[CASE_PARAM] = str(chosen)
     return chosen
