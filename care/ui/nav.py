@@ -21,24 +21,24 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("home", "pages/home.py", N_("Home"), ":material/home:", N_("Work")),
-    PageSpec("minors", "pages/minors.py", N_("Minors"), ":material/child_care:", N_("Cases")),
+    PageSpec("cases", "pages/cases.py", N_("Cases"), ":material/folder_shared:", N_("Cases")),
+    PageSpec("case_file", "pages/case_file.py", N_("Case file"), ":material/folder_open:", N_("Cases")),
+    PageSpec("intake", "pages/intake.py", N_("Intake"), ":material/person_add:", N_("Cases")),
+    PageSpec("assessment", "pages/assessment.py", N_("Risk and needs assessment"), ":material/shield:",
+             N_("Cases")),
     PageSpec("plan", "pages/plan.py", N_("Plan and budget"), ":material/request_quote:", N_("Cases")),
     PageSpec("journey", "pages/journey.py", N_("Departure and arrival"), ":material/flight_takeoff:", N_("Cases")),
     PageSpec("followup", "pages/followup.py", N_("Follow-up log"), ":material/event_repeat:", N_("Cases")),
-    PageSpec("intake", "pages/intake.py", N_("Intake"), ":material/person_add:", N_("Cases")),
-    PageSpec("cases", "pages/cases.py", N_("Cases"), ":material/folder_shared:", N_("Cases")),
-    PageSpec("case_file", "pages/case_file.py", N_("Case file"), ":material/folder_open:", N_("Cases")),
-    PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
+    PageSpec("minors", "pages/minors.py", N_("Minors"), ":material/child_care:", N_("Cases")),
+    PageSpec("indicators", "pages/indicators.py", N_("Indicators"), ":material/insights:", N_("Programme")),
+    PageSpec("activities", "pages/activities.py", N_("Activities"), ":material/event_note:", N_("Programme")),
     PageSpec("admin_users", "pages/admin_users.py", N_("Users"), ":material/group:", N_("Administration")),
     PageSpec("admin_programmes", "pages/admin_programmes.py", N_("Programmes"), ":material/tune:",
              N_("Administration")),
     PageSpec("admin_reference", "pages/admin_reference.py", N_("Reference lists"), ":material/list_alt:",
              N_("Administration")),
     PageSpec("admin_audit", "pages/admin_audit.py", N_("Audit log"), ":material/policy:", N_("Administration")),
-    PageSpec("indicators", "pages/indicators.py", N_("Indicators"), ":material/insights:", N_("Programme")),
-    PageSpec("activities", "pages/activities.py", N_("Activities"), ":material/event_note:", N_("Programme")),
-    PageSpec("assessment", "pages/assessment.py", N_("Risk and needs assessment"), ":material/shield:",
-             N_("Cases")),
+    PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
 ]
 
 
