@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
-from care import intake
+from care import assessment, followups, intake, journey, minors, plans
 from care.access import Actor, Role, case_get, is_coordinator_of, may_see_identity
 from care.countries import country_name
 from care.i18n import N_, _, fmt_date
@@ -30,6 +30,11 @@ from db.models import AuditEvent, Case, User
 # (session, actor, case) and returns a Section, or None when it has nothing to show.
 SECTION_PROVIDERS: list[Callable[[Session, Actor, Case], Section | None]] = [
     intake.case_section,
+    assessment.case_section,
+    plans.case_section,
+    journey.case_section,
+    followups.case_section,
+    minors.case_section,
 ]
 
 # The timeline in plain words. An action not listed here is shown by its code.
@@ -38,7 +43,36 @@ ACTION_PHRASES = {
     "case.edit": N_("Referral and person data corrected"),
     "identity.edit": N_("Identity changed"),
     "case.stage": N_("Stage changed"),
+    **assessment.TIMELINE_PHRASES,
+    "plan.create": N_("Plan started"),
+    "plan.revise": N_("Plan revision started"),
+    "plan.line_add": N_("Plan line added"),
+    "plan.line_edit": N_("Plan line changed"),
+    "plan.line_remove": N_("Plan line removed"),
+    "plan.submit": N_("Plan submitted for approval"),
     "plan.approve": N_("Plan approved"),
+    "plan.reject": N_("Plan rejected"),
+    "plan.supersede": N_("Plan replaced by a newer revision"),
+    "payment.record": N_("Payment recorded"),
+    "payment.cancel": N_("Payment cancelled"),
+    "checklist.save": N_("Checklist updated"),
+    "followup.schedule": N_("Follow-ups planned"),
+    "followup.log": N_("Follow-up logged"),
+    "followup.miss": N_("Follow-up recorded as missed"),
+    "followup.alarm": N_("Alarm raised"),
+    "followup.alarm_close": N_("Alarm closed"),
+    "followup.consent_withdraw": N_("Consent to follow-up withdrawn"),
+    "followup.monitoring_plan": N_("Monitoring visit planned"),
+    "followup.monitoring_cancel": N_("Monitoring visit cancelled"),
+    "minor.open": N_("Minors' procedure opened"),
+    "minor.guardian_set": N_("Guardian recorded"),
+    "minor.bid_record": N_("Best-interests decision recorded"),
+    "minor.family_record": N_("Family assessment recorded"),
+    "minor.actor_update": N_("Coordination with an actor recorded"),
+    "minor.escort_set": N_("Escort named"),
+    "minor.handover_record": N_("Handover at arrival recorded"),
+    "minor.child_view_add": N_("Child's views recorded"),
+    "referral.case": N_("Referral linked to the case"),
 }
 
 RISK_LEVELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}

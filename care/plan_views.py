@@ -15,9 +15,9 @@ from babel.numbers import get_territory_currencies
 from sqlmodel import Session, col, select
 
 from care.access import Actor, Role, case_get, may_see_identity, require_programme
-from care.audit import audit_record
 from care.budget import BudgetLine, BudgetRow, CapSet, budget_rows, cap_breaches, fmt_cap
 from care.errors import NotPermitted
+from care.identity import identity_read
 from care.i18n import _, current_language, fmt_date, fmt_money
 from care.payments import paid_by_line
 from care.plans import (
@@ -27,7 +27,7 @@ from care.plans import (
 from care.programmes import ProgrammeSettings, programme_settings
 from care.sections import Section, Table
 from care.vocab import Stage, label
-from db.models import Case, FollowUp, Identity, Organisation, Payment, Plan, PlanLine, User
+from db.models import Case, FollowUp, Organisation, Payment, Plan, PlanLine, User
 
 
 @dataclass(frozen=True)
@@ -282,14 +282,6 @@ class PlanExport:
     budget: tuple[BudgetRow, ...]
 
 
-def person_name(session: Session, case_id: int) -> str:
-    """The one place the plan reads a name (the intake's identity record)."""
-    identity = session.get(Identity, case_id)
-    if identity is None:
-        return ""
-    return " ".join(part for part in (identity.given_names.strip(), identity.family_names.strip()) if part)
-
-
 def plan_export(session: Session, actor: Actor, *, case_id: int) -> PlanExport:
     """The latest revision with the person's name, for signing; the export is audited."""
     case = case_get(session, actor, case_id)
@@ -302,10 +294,12 @@ def plan_export(session: Session, actor: Actor, *, case_id: int) -> PlanExport:
     settings = programme_settings(session, case.programme_id)
     latest = views[0]
     organisation = session.get(Organisation, case.organisation_id) if case.organisation_id else None
-    audit_record(session, actor, "export.plan_pdf", case_id=case.id, entity="plan", entity_id=latest.id,
-                 detail={"revision": latest.revision_no, "language": current_language()})
+    # The name comes through the identity module, which audits the read as this export.
+    identity = identity_read(session, actor, case.id, purpose="export.plan_pdf",
+                             detail={"plan": latest.id, "revision": latest.revision_no, "language": current_language()})
+    name = " ".join(part for part in (identity.given_names.strip(), identity.family_names.strip()) if part)
     return PlanExport(
-        case_code=case.code, person_name=person_name(session, case.id), programme=settings.name,
+        case_code=case.code, person_name=name, programme=settings.name,
         currency=settings.currency, return_country=case.return_country,
         organisation=organisation.name if organisation else "",
         plan=latest, budget=tuple(budget_rows(_budget_lines(latest), caps_of(latest, settings))))
