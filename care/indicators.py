@@ -24,6 +24,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import distinct, true, union
 from sqlmodel import Session, col, func, select
 
+from care import followups
 from care.access import Actor, Role, is_coordinator_of, require_programme
 from care.activities import ORG_KINDS, REFERRAL_OUTCOMES
 from care.countries import country_name
@@ -59,15 +60,10 @@ AGE_GROUPS = {  # code: (label, lowest age, highest age)
 }
 
 # The alarms a follow-up can raise (the codes the follow-up log writes).
-ALARMS = {
-    "contacted_by_traffickers": N_("Contacted by traffickers"),
-    "re_exploitation_suspected": N_("Re-exploitation suspected"),
-    "wants_irregular_migration": N_("Wants to migrate irregularly again"),
-    "serious_health_or_safety": N_("Serious health or safety problem"),
-}
+ALARMS = followups.ALARMS  # one list, one wording: the follow-up log's
 
 # The dimensions of the reintegration sustainability check.
-SCORE_DIMENSIONS = {"economic": N_("Economic"), "social": N_("Social"), "psychosocial": N_("Psychosocial")}
+SCORE_DIMENSIONS = followups.DIMENSIONS
 
 # A plan's current revision (draft, submitted or approved) is what is planned.
 PLANNED = ("draft", "submitted", "approved")
