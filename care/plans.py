@@ -19,6 +19,7 @@ from babel.numbers import list_currencies
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from care import assessment
 from care.access import Actor, Role, case_get, require_programme
 from care.audit import audit_record
 from care.budget import (
@@ -55,24 +56,9 @@ OPEN_STATUSES = (PlanStatus.DRAFT, PlanStatus.SUBMITTED)
 # The stages at which a plan is drafted or revised: from the assessment to the follow-up.
 PLANNING_STAGES = (Stage.ASSESSED, Stage.PLAN_APPROVED, Stage.DEPARTED, Stage.ARRIVED, Stage.FOLLOW_UP)
 
-# The needs assessment's areas and priorities (its codes, as the assessment stores them),
-# read here so that a line can say which need it answers.
-NEED_AREAS = {
-    "medical": N_("Health care"),
-    "psychosocial": N_("Psychosocial support"),
-    "housing_temporary": N_("Temporary housing"),
-    "housing_long_term": N_("Long-term housing"),
-    "education_training": N_("Education and training"),
-    "employment": N_("Employment and income"),
-    "legal": N_("Legal assistance"),
-    "documents": N_("Identity and civil documents"),
-    "family_tracing": N_("Family tracing"),
-    "childcare": N_("Childcare"),
-    "debt": N_("Debt"),
-    "security": N_("Safety and security"),
-}
-NEED_PRIORITIES = {"none": N_("None"), "low": N_("Low"), "medium": N_("Medium"), "high": N_("High"),
-                   "urgent": N_("Urgent")}
+# The needs assessment's areas and priorities, with its wording: one need has one name.
+NEED_AREAS = assessment.NEED_AREA_LABELS
+NEED_PRIORITIES = assessment.PRIORITIES
 FLAGGED_PRIORITIES = ("urgent", "high")
 
 # The actions that make someone an author of a revision (and so not its approver).
