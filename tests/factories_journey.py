@@ -1,5 +1,6 @@
 """Factories for the departure, arrival and follow-up tests: a case with an approved plan,
-checklists filled in, a case taken through departure and arrival by the domain functions."""
+checklists filled in. A case taken through departure and arrival (which must meet the other
+stages' rules too, the minors' for a child) is made by `tests.factories_path.arrived_case`."""
 
 from __future__ import annotations
 
@@ -64,13 +65,3 @@ def versions(session: Session, actor: Actor, case: Case) -> dict[str, int]:
 def arrival_done(session: Session, actor: Actor, case: Case, on: date) -> None:
     journey.checklist_save(session, actor, case.id, side="arrival", today=on,
                            entries=entries(ARRIVAL_ITEMS, done_on=on, versions=versions(session, actor, case)))
-
-
-def arrived_case(session: Session, coordinator: Actor, *, departed: date = date(2014, 6, 2),
-                 arrived: date = date(2014, 6, 3), **fields) -> Case:
-    """A case taken through departure and arrival by the domain functions (its follow-ups planned)."""
-    case = approved_case(session, coordinator, **fields)
-    departure_done(session, coordinator, case, departed - timedelta(days=13))
-    journey.case_depart(session, coordinator, case.id, departure_date=departed, today=departed)
-    journey.case_arrive(session, coordinator, case.id, arrival_date=arrived, today=arrived)
-    return case

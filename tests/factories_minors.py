@@ -33,22 +33,34 @@ def ready_minor(session: Session, coord: Actor, **fields) -> Case:
     """Guardian, a decision for return, a positive family assessment, every required actor
     coordinated (the judge is not involved) and the guardian as escort: nothing is missing."""
     case = make_minor_case(session, **fields)
+    complete_procedure(session, coord, case)
+    return case
+
+
+def complete_procedure(session: Session, coord: Actor, case: Case, *, on: date | None = None) -> None:
+    """Take `case` (a minor's) through the whole minors' procedure, as `ready_minor` describes.
+
+    The steps are spread over 2014 (family assessment requested 2 May, done 20 August, decision
+    15 September, actors contacted 1 October), or all taken on the day `on` when it is given
+    (for a case referred later, or one that departs earlier)."""
+    today = on or TODAY
     record.minor_procedure_open(session, coord, case_id=case.id)
     record.minor_guardian_set(session, coord, case_id=case.id, version=procedure(session, case).version,
                               name="Guardian Test", organisation="Aide sociale à l'enfance (test)",
                               contact="+33 6 12 34 56 78")
     record.minor_family_assessment_record(
-        session, coord, case_id=case.id, version=procedure(session, case).version, requested_on=date(2014, 5, 2),
-        done_on=date(2014, 8, 20), done_by="IOM office, Benin City", outcome="positive",
-        documents="Family assessment report", today=TODAY)
+        session, coord, case_id=case.id, version=procedure(session, case).version,
+        requested_on=on or date(2014, 5, 2), done_on=on or date(2014, 8, 20), done_by="IOM office, Benin City",
+        outcome="positive", documents="Family assessment report", today=today)
     record.minor_bid_record(session, coord, case_id=case.id, version=procedure(session, case).version,
-                            decided_on=date(2014, 9, 15), body="Child welfare panel (test)", person="Panel Chair",
-                            outcome="return", reasons="Family able to care; the child wishes to return.", today=TODAY)
+                            decided_on=on or date(2014, 9, 15), body="Child welfare panel (test)",
+                            person="Panel Chair", outcome="return",
+                            reasons="Family able to care; the child wishes to return.", today=today)
     for row in session.exec(select(MinorActor).where(MinorActor.case_id == case.id)).all():
         if row.required:
             record.minor_actor_update(session, coord, minor_actor_id=row.id, version=row.version, required=True,
-                                      contacted_on=date(2014, 10, 1), agreed="Agrees with the return.", today=TODAY)
+                                      contacted_on=on or date(2014, 10, 1), agreed="Agrees with the return.",
+                                      today=today)
     record.minor_escort_set(session, coord, case_id=case.id, version=procedure(session, case).version,
                             kind="guardian", name="")
     session.flush()
-    return case

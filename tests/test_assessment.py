@@ -14,6 +14,7 @@ from care.path import missing_for, stage_move
 from care.vocab import Stage
 from db.models import AuditEvent, Case, Mitigation, NeedsAssessment, RiskAssessment
 from tests.factories import make_actor, make_case
+from tests.factories_path import approved_plan_row
 
 TODAY = date(2014, 6, 1)
 ON = date(2014, 4, 2)
@@ -191,7 +192,9 @@ def test_medium_and_high_need_a_mitigation_before_plan_approval(session, coord, 
     assert bool(missing) is blocked
     if blocked:
         assert "mitigation measure" in missing[0]
-    assert missing_for(session, case, Stage.PLAN_APPROVED) == missing  # the path asks the same rule
+    assert set(missing) <= set(missing_for(session, case, Stage.PLAN_APPROVED))  # the path asks this rule
+    approved_plan_row(session, coord, case)  # the plans' rule met: what the path still lists is this rule's
+    assert missing_for(session, case, Stage.PLAN_APPROVED) == missing
 
 
 def test_plan_approval_needs_a_risk_assessment(session, case):
@@ -202,10 +205,14 @@ def test_plan_approval_refused_through_the_path_names_the_mitigation(session, co
     assess(session, coord, case, risk_input(traffickers_threat="high"))
     assess_needs(session, coord, case)
     a.assessment_mark_assessed(session, coord, case.id)
-    with pytest.raises(DomainError, match="mitigation measure .* for the high risk level"):
+    approved_plan_row(session, coord, case)  # the plans' rule met: only the mitigation stops the move
+    with pytest.raises(DomainError, match="Not yet: a mitigation measure .* for the high risk level$"):
         stage_move(session, coord, case, Stage.PLAN_APPROVED)
+    assert case.stage == "assessed"
     assess(session, coord, case, risk_input(traffickers_threat="high", mitigations=(MEASURE,)))
     assert missing_for(session, case, Stage.PLAN_APPROVED) == []
+    stage_move(session, coord, case, Stage.PLAN_APPROVED)
+    assert case.stage == "plan_approved"
 
 
 # --- versions ------------------------------------------------------------------------

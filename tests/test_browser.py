@@ -74,12 +74,54 @@ def browser():
         b.close()
 
 
+# While Streamlit reruns a page it keeps the previous run's elements on screen until the new ones
+# replace them, so for a moment a heading or a text may be there twice: the waits below take the
+# first match (a plain locator would fail Playwright's strict mode on two elements).
+
+
+def has_login_cookie(context) -> bool:
+    return any(c["name"] == "care_session" for c in context.cookies())
+
+
 def log_in(page, url: str, username: str) -> None:
     page.goto(url)
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="My work").wait_for(timeout=30_000)
+    page.get_by_role("heading", name="My work").first.wait_for(timeout=30_000)
+    # The cookie is set by a component after the login run; its answer reruns the page.
+    wait_until(lambda: has_login_cookie(page.context), timeout=30)
+
+
+def click_until(target, shown, timeout: float = 90) -> None:
+    """Click `target` until `shown` is visible.
+
+    A click made while the page is still rerunning (as it does when a component answers, e.g.
+    the login cookie's right after a login or a reload) can be overtaken by that rerun, which
+    draws the page as it was: what the click should show never comes. Click again (if the target
+    is still there) until it does; a slow but successful click is not repeated once its target is gone."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + timeout
+    target.click()
+    while True:
+        try:
+            shown.wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
+        if target.is_visible():
+            try:
+                target.click(timeout=5_000)
+            except PlaywrightTimeout:
+                pass  # gone meanwhile: the earlier click is being answered
+
+
+def open_page(page, title: str) -> None:
+    """Open a page from the sidebar and wait for its heading."""
+    click_until(page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True),
+                page.get_by_role("heading", name=title).first)
 
 
 def wait_until(condition, timeout: float = 15) -> None:
@@ -105,20 +147,18 @@ def test_role_sees_its_pages_and_its_work(server, browser, username, role, tmp_p
     expected = {p.title for p in PAGES if role in PAGE_ROLES[p.key]}
     assert sidebar_links(page) == expected
     if role is Role.COORDINATOR:
-        page.get_by_text("Open cases by stage").wait_for()
-        page.get_by_text("Plans waiting for approval").wait_for()
+        page.get_by_text("Open cases by stage").first.wait_for()
+        page.get_by_text("Plans waiting for approval").first.wait_for()
     else:
-        page.get_by_text("Your role works with programme figures").wait_for()
+        page.get_by_text("Your role works with programme figures").first.wait_for()
         assert page.get_by_text("Open cases by stage").count() == 0
     assert page.get_by_role("button", name="Log in").count() == 0, "the login form is gone after login"
     page.screenshot(path=str(tmp_path / f"home-{username}.png"))
-    has_cookie = lambda: any(c["name"] == "care_session" for c in context.cookies())  # noqa: E731
-    wait_until(has_cookie)
+    assert has_login_cookie(context)
     page.reload()  # the cookie signs the browser back in
-    page.get_by_role("heading", name="My work").wait_for(timeout=30_000)
-    page.get_by_role("button", name="Log out").click()
-    page.get_by_role("button", name="Log in").wait_for(timeout=15_000)
+    page.get_by_role("heading", name="My work").first.wait_for(timeout=30_000)
+    click_until(page.get_by_role("button", name="Log out").first, page.get_by_role("button", name="Log in").first)
     page.reload()  # and after logout it does not, even while the browser still holds the cookie
-    page.get_by_role("button", name="Log in").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Log in").first.wait_for(timeout=30_000)
     assert page.get_by_role("heading", name="My work").count() == 0
     context.close()

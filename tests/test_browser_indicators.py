@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.test_browser import CHROMIUM, browser, log_in, server  # noqa: F401 (fixtures)
+from tests.test_browser import CHROMIUM, browser, log_in, open_page, server  # noqa: F401 (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,11 +20,10 @@ def test_manager_downloads_the_pdf_report_with_small_counts_hidden(server, brows
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     log_in(page, server, "manager")
-    page.locator("[data-testid='stSidebarNav']").get_by_text("Indicators").click()
-    page.get_by_role("heading", name="Indicators").wait_for(timeout=30_000)
+    open_page(page, "Indicators")
     page.get_by_label("Programme").first.click()
     page.get_by_role("option", name="CARE+").click()
-    page.get_by_text("Cases referred from Nov 1, 2017 to Apr 30, 2019").wait_for(timeout=30_000)
+    page.get_by_text("Cases referred from Nov 1, 2017 to Apr 30, 2019").first.wait_for(timeout=30_000)
     page.screenshot(path=str(tmp_path / "indicators-manager.png"))
     with page.expect_download(timeout=60_000) as download:
         page.get_by_role("button", name="Report as PDF").click()

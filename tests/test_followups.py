@@ -15,7 +15,7 @@ from care.mywork import my_work
 from care.schedule import followup_state
 from db.models import AuditEvent, Case, FollowUp, FollowUpLineProgress, FollowUpScore, Plan, PlanLine
 from tests.factories import make_actor, make_case
-from tests.factories_journey import arrived_case
+from tests.factories_path import arrived_case
 
 ARRIVED = date(2014, 6, 3)  # follow-ups due 3 Jul, 3 Sep, 3 Dec 2014 and 3 Jun 2015
 FIRST = date(2014, 7, 3)

@@ -7,14 +7,16 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from care import journey, path
+from care import journey, minors, path
 from care.errors import DomainError, NotPermitted, StaleEdit, ValidationErrors
 from care.journey import ARRIVAL_ITEMS, DEPARTURE_ITEMS, ChecklistEntry, case_arrive, case_depart, checklist_save
 from care.schedule import add_months, followups_schedule
 from care.vocab import Stage
 from db.models import AuditEvent, ChecklistItem, FollowUp
 from tests.factories import make_actor, make_case
-from tests.factories_journey import DETAILS, approved_case, arrival_done, arrived_case, departure_done, entries
+from tests.factories_journey import DETAILS, approved_case, arrival_done, departure_done, entries
+from tests.factories_minors import complete_procedure
+from tests.factories_path import arrived_case
 
 DAY = date(2014, 5, 20)
 
@@ -73,26 +75,26 @@ def test_departure_date_is_checked(session, coord, day, message):
     assert message in err.value.errors["departure_date"]
 
 
-def _minors_check(session, case):
-    return ["best-interests decision"] if case.is_minor else []
-
-
-def test_a_minor_departs_only_when_the_minors_procedure_is_complete(session, coord, monkeypatch):
+def test_a_minor_departs_only_when_the_minors_procedure_is_complete(session, coord):
     """The minors' rule (the minors' work, listed in the same entry checks) stops the departure too."""
-    checks = path._entry_checks()
-    monkeypatch.setattr(path, "_entry_checks",
-                        lambda: {**checks, Stage.DEPARTED: [*checks[Stage.DEPARTED], _minors_check]})
     child = approved_case(session, coord, is_minor=True, birth_date=date(1998, 1, 1))
     adult = approved_case(session, coord)
     for case in (child, adult):
         departure_done(session, coord, case, DAY)
     view = journey.checklists(session, coord, child.id)
-    assert view.minors_missing == ("best-interests decision",) and view.departure_missing == view.minors_missing
-    with pytest.raises(DomainError, match="Not yet: best-interests decision"):
+    assert view.minors_missing == tuple(minors.departed_missing(session, child))
+    assert "best-interests decision not recorded" in view.minors_missing
+    assert view.departure_missing == view.minors_missing  # the checklist itself is done
+    with pytest.raises(DomainError, match="Not yet: best-interests decision not recorded"):
         case_depart(session, coord, child.id, departure_date=DAY, today=DAY)
+    assert child.stage == "plan_approved"
     assert journey.checklists(session, coord, adult.id).minors_missing == ()
     case_depart(session, coord, adult.id, departure_date=DAY, today=DAY)
     assert adult.stage == "departed"
+    complete_procedure(session, coord, child, on=DAY)
+    assert journey.checklists(session, coord, child.id).departure_missing == ()
+    case_depart(session, coord, child.id, departure_date=DAY, today=DAY)
+    assert child.stage == "departed"
 
 
 # --- saving a checklist -----------------------------------------------------------------

@@ -16,7 +16,9 @@ from care.path import missing_for, stage_move
 from care.vocab import Stage
 from db.models import AuditEvent, Case, ChildView, MinorActor
 from tests.factories import make_actor, make_case
+from tests.factories_journey import departure_done
 from tests.factories_minors import TODAY, actor_row, make_minor_case, procedure, ready_minor
+from tests.factories_path import departure_ready, minor_ready_to_depart
 
 
 @pytest.fixture
@@ -49,12 +51,17 @@ def test_ages_at_referral_and_today(session, birth, estimated, referral, today, 
 # --- the departure gate ----------------------------------------------------------------
 
 
+# The cases below have their pre-departure checklist done (the journey's rule for departing), so that
+# what the path still lists, and what stops a departure, is the minors' procedure alone.
+
+
 def test_a_ready_minor_may_depart_and_an_adult_has_no_minors_conditions(session, coord):
-    case = ready_minor(session, coord)
+    case = minor_ready_to_depart(session, coord)
     assert missing_for(session, case, Stage.DEPARTED) == []
     stage_move(session, coord, case, Stage.DEPARTED)
     assert case.stage == "departed"
-    adult = make_case(session, stage="plan_approved")
+    adult = departure_ready(session, coord, make_case(session, stage="plan_approved"))
+    assert minors.departed_missing(session, adult) == []
     assert missing_for(session, adult, Stage.DEPARTED) == []
 
 
@@ -139,7 +146,7 @@ STOPPED = ("the return is stopped: the best-interests decision says return is no
     (_escort_without_name, "no escort named"),
 ], ids=lambda v: v.__name__ if callable(v) else None)
 def test_each_departure_condition_on_its_own(session, coord, change, expected):
-    case = ready_minor(session, coord)
+    case = minor_ready_to_depart(session, coord)
     change(session, case, coord)
     session.flush()
     assert missing_for(session, case, Stage.DEPARTED) == [expected]
@@ -148,15 +155,16 @@ def test_each_departure_condition_on_its_own(session, coord, change, expected):
     assert case.stage == "plan_approved"
 
 
-def test_without_a_procedure_everything_is_missing(session):
+def test_without_a_procedure_everything_is_missing(session, coord):
     case = make_minor_case(session)
+    departure_done(session, coord, case)  # the pre-departure checklist only
     assert missing_for(session, case, Stage.DEPARTED) == [
         "best-interests decision not recorded", "family assessment in the return country not done",
         "coordination with the actors in both countries not recorded", "no escort named"]
 
 
 def test_an_actor_not_involved_is_not_waited_for(session, coord):
-    case = ready_minor(session, coord)
+    case = minor_ready_to_depart(session, coord)
     judge = actor_row(session, case, "judge_or_prosecutor")
     assert not judge.required and judge.contacted_on is None
     assert missing_for(session, case, Stage.DEPARTED) == []
@@ -187,14 +195,14 @@ def test_a_decision_against_return_stops_the_path_but_the_case_may_close(session
 
 
 def test_a_stopped_return_cannot_depart(session, coord):
-    case = ready_minor(session, coord)
+    case = minor_ready_to_depart(session, coord)
     _bid_says_no(session, case, coord)
     with pytest.raises(DomainError, match="the return is stopped"):
         stage_move(session, coord, case, Stage.DEPARTED)
 
 
 def test_a_new_decision_for_return_lifts_the_stop(session, coord):
-    case = ready_minor(session, coord)
+    case = minor_ready_to_depart(session, coord)
     _bid_says_no(session, case, coord)
     p = procedure(session, case)
     record.minor_bid_record(session, coord, case_id=case.id, version=p.version, decided_on=date(2015, 2, 1),
@@ -462,7 +470,7 @@ def test_a_save_after_someone_elses_is_refused(session, coord):
 
 @pytest.mark.parametrize("call", ["bid", "family", "actor", "escort"])
 def test_what_was_decided_before_departure_stays_after_it(session, coord, call):
-    case = ready_minor(session, coord)
+    case = minor_ready_to_depart(session, coord)
     stage_move(session, coord, case, Stage.DEPARTED)
     with pytest.raises(DomainError, match="already departed"):
         CALLS[call](session, coord, case)
@@ -484,7 +492,7 @@ def test_a_closed_case_gets_no_new_procedure(session, coord):
 
 
 def test_handover_after_departure(session, coord):
-    case = ready_minor(session, coord, departure_date=date(2015, 1, 10))
+    case = minor_ready_to_depart(session, coord, departure_date=date(2015, 1, 10))
     with pytest.raises(DomainError, match="once the child has departed"):
         CALLS["handover"](session, coord, case)
     stage_move(session, coord, case, Stage.DEPARTED)
