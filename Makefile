@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 PORT   ?= 8501
 
-.PHONY: run serve test install db lock bench audit messages clean
+.PHONY: run serve test install db lock messages clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -33,12 +33,6 @@ test: install
 
 db: install
 	$(BIN)/python -m care init-db
-
-bench: install
-	$(BIN)/python -m care bench
-
-audit: install
-	$(BIN)/python -m pip_audit -r requirements.txt
 
 # Extract translatable strings and merge them into the French catalog.
 messages: install
