@@ -11,6 +11,7 @@ from care.ui import admin as ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
+from care.ui.opened import forget_opened, opened_version
 
 actor = page_gate("admin_programmes")
 st.title(_("Programmes"))
@@ -30,7 +31,7 @@ chosen = st.selectbox(_("Programme"), list(by_id), format_func=lambda i: f"{by_i
                       key="programme_pick")
 current = by_id[chosen]
 form = f"programme_{current.id}"
-opened = ui.opened_version(form, current.version, slot="programme_edit")
+opened = opened_version(form, current.version, slot="programme_edit")
 ui.stale_notice(form, opened, current.version)
 start = pa.programme_input_of(current)
 k = f"{form}_v{opened}"
@@ -91,7 +92,7 @@ with st.form(k):
             remember_error(form, err)
         else:
             clear_errors(form)
-            ui.forget_opened(form)
+            forget_opened(form)
             flash(_("Settings saved as version {n}.").format(n=current.version + 1) if changes
                   else _("Nothing changed."))
         st.rerun()

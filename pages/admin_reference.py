@@ -9,6 +9,7 @@ from care.ui import admin as ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import field_error, form_errors, show_flash
+from care.ui.opened import opened_version
 from care.vocab import ORGANISATION_TYPES, label
 
 actor = page_gate("admin_reference")
@@ -66,7 +67,7 @@ with orgs_tab:
                               format_func=lambda i: f"{orgs_by_id[i].name} ({orgs_by_id[i].country})")
         org = orgs_by_id[chosen]
         form = f"org_edit_{org.id}"
-        opened = ui.opened_version(form, org.version, slot="org_edit")
+        opened = opened_version(form, org.version, slot="org_edit")
         ui.stale_notice(form, opened, org.version)
         k = f"{form}_v{opened}"
         with st.form(k):
@@ -109,7 +110,7 @@ with modules_tab:
                               format_func=lambda i: modules_by_id[i].name)
         module = modules_by_id[chosen]
         form = f"module_edit_{module.id}"
-        opened = ui.opened_version(form, module.version, slot="module_edit")
+        opened = opened_version(form, module.version, slot="module_edit")
         ui.stale_notice(form, opened, module.version)
         k = f"{form}_v{opened}"
         with st.form(k):

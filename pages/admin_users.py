@@ -10,6 +10,7 @@ from care.ui import admin as ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
+from care.ui.opened import forget_opened, opened_version
 from care.vocab import ROLE_LABELS, label
 
 actor = page_gate("admin_users")
@@ -89,7 +90,7 @@ with edit_tab:
     chosen = st.selectbox(_("User"), list(by_name), format_func=lambda u: f"{u} · {by_name[u].name}", key="user_pick")
     row = by_name[chosen]
     form = f"user_edit_{row.id}"
-    opened = ui.opened_version(form, row.version, slot="user_edit")
+    opened = opened_version(form, row.version, slot="user_edit")
     ui.stale_notice(form, opened, row.version)
     k = f"{form}_v{opened}"
     with st.form(k):
@@ -117,7 +118,7 @@ with edit_tab:
                 remember_error(form, err)
             else:
                 clear_errors(form)
-                ui.forget_opened(form)
+                forget_opened(form)
                 flash(_("Changes to {username} saved.").format(username=row.username))
             st.rerun()
 
@@ -134,7 +135,7 @@ with edit_tab:
             remember_error(access, err)
         else:
             clear_errors(access)
-            ui.forget_opened(form)
+            forget_opened(form)
             flash(_("{username} is unlocked.").format(username=row.username) if row.locked
                   else _("{username} is locked: they are out at their next click.").format(username=row.username))
         st.rerun()
@@ -148,7 +149,7 @@ with edit_tab:
             remember_error(access, err)
         else:
             clear_errors(access)
-            ui.forget_opened(form)
+            forget_opened(form)
             flash(_("{username} is active again.").format(username=row.username) if not row.is_active
                   else _("{username} is deactivated.").format(username=row.username))
         st.rerun()
@@ -170,7 +171,7 @@ with edit_tab:
             else:
                 clear_errors(reset)
                 ui.next_round(reset)
-                ui.forget_opened(form)
+                forget_opened(form)
                 flash(_("New password set for {username}; they choose their own at next login.").format(
                     username=row.username))
                 if once:

@@ -10,12 +10,13 @@ from care.errors import DomainError
 from care.i18n import _
 from care.ui.auth import page_gate
 from care.ui.casefile import (
-    case_edit_form, case_forms_reset, form_key, identity_panel, opened_version, pdf_download, show_section,
-    show_timeline, stale_reload,
+    case_edit_form, case_forms_reset, form_key, identity_panel, pdf_download, show_section, show_timeline,
+    stale_reload,
 )
 from care.ui.db import db_session
 from care.ui.intake import criteria
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
+from care.ui.opened import opened_version
 from care.ui.widgets import case_picker
 from care.vocab import CLOSING_REASONS, label, stage_label
 

@@ -11,8 +11,9 @@ from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import field_error, form_errors, show_flash
 from care.ui.minors import (
-    day_input, fields_table, fresh_key, key_for, names_key, opened_version, reload_offer, submit,
+    day_input, fields_table, fresh_key, key_for, names_key, reload_offer, submit,
 )
+from care.ui.opened import opened_version
 from care.ui.widgets import case_picker
 from care.vocab import label, stage_label
 

@@ -16,31 +16,10 @@ from care.errors import DomainError
 from care.i18n import N_, _
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, flash, remember_error
+from care.ui.opened import forget_opened
 from care.vocab import PLAN_CATEGORIES, PLAN_SUBCATEGORIES, label
 
-OPENED = "_opened_versions"
 ONE_TIME = "_one_time_password"
-
-
-def opened_version(form: str, current: int, *, slot: str | None = None) -> int:
-    """The version this edit form was opened at, kept across reruns until saved or reloaded.
-
-    The save names it, so a change someone made in between is refused with who and when,
-    instead of being overwritten by a form that never showed it. Forms in one `slot` (one
-    picker) share it: choosing another record opens that record afresh.
-    """
-    store = st.session_state.setdefault(OPENED, {})
-    slot = slot or form
-    if slot not in store or store[slot][0] != form:
-        store[slot] = (form, current)
-    return store[slot][1]
-
-
-def forget_opened(form: str) -> None:
-    """After a save (or a reload) the form opens again at the version now stored."""
-    store = st.session_state.setdefault(OPENED, {})
-    for slot in [s for s, (f, _v) in store.items() if f == form]:
-        del store[slot]
 
 
 def stale_notice(key: str, opened: int, current: int) -> None:

@@ -16,29 +16,19 @@ from care import assessment as a
 from care.i18n import N_, _, fmt_date
 from care.sections import Section, Table
 from care.ui.messages import clear_errors, field_error
+from care.ui.opened import forget_opened as _forget_opened
+from care.ui.opened import opened_version as _opened_version
 from care.vocab import label
 
-_OPENED = "_assessment_opened"
 
 
 def opened_version(kind: str, case_id: int, current: int) -> int:
-    """The version the form was opened at: kept across reruns while the form is on screen.
-
-    Streamlit drops the state of widgets that were not drawn in the last run; when the
-    form's probe widget is gone (the user went elsewhere), the form opens afresh at the
-    current version.
-    """
-    opened = st.session_state.setdefault(_OPENED, {})
-    key = f"{kind}_{case_id}"
-    version = opened.get(key)
-    if version is None or probe_key(kind, case_id, version) not in st.session_state:
-        version = current
-    opened[key] = version
-    return version
+    """The version the form was opened at, while its first widget stays on screen."""
+    return _opened_version(f"{kind}_{case_id}", current, alive=lambda version: probe_key(kind, case_id, version))
 
 
 def forget_opened(kind: str, case_id: int) -> None:
-    st.session_state.setdefault(_OPENED, {}).pop(f"{kind}_{case_id}", None)
+    _forget_opened(f"{kind}_{case_id}")
 
 
 def prefix(kind: str, case_id: int, version: int) -> str:

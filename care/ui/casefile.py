@@ -22,8 +22,8 @@ from care.sections import Section
 from care.ui.db import db_session
 from care.ui.intake import consent_fields, identity_fields, person_fields, referral_fields
 from care.ui.messages import ERRORS_KEY, clear_errors, flash, form_errors, remember_error
+from care.ui.opened import opened_version
 
-VERSION_SUFFIX = "__version"
 
 
 def form_key(name: str) -> str:
@@ -38,15 +38,6 @@ def form_key(name: str) -> str:
 
 def form_reset(name: str) -> None:
     st.session_state["_generation_" + name] = st.session_state.get("_generation_" + name, 0) + 1
-
-
-def opened_version(form: str, current: int) -> int:
-    """The version an edit form was opened at: kept until it is saved or reloaded.
-
-    The save names this version, so a save by someone else in between is refused (with
-    who and when) instead of overwritten, and the form keeps what this user typed.
-    """
-    return st.session_state.setdefault(form + VERSION_SUFFIX, current)
 
 
 def show_rows(rows: list[tuple[str, str]]) -> None:

@@ -18,6 +18,7 @@ from care.errors import DomainError, StaleEdit
 from care.i18n import _
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, flash, remember_error
+from care.ui.opened import forget_opened
 
 EARLIEST = date(2000, 1, 1)
 
@@ -28,11 +29,6 @@ def key_for(case_id: int, name: str) -> str:
 
 def names_key(case_id: int) -> str:
     return key_for(case_id, "names")
-
-
-def opened_version(version_key: str, current: int) -> int:
-    """The row's version when this form was first drawn (kept until a save or a reload)."""
-    return st.session_state.setdefault(f"{version_key}__version", current)
 
 
 def fresh_key(base: str) -> str:
@@ -54,7 +50,7 @@ def submit(form_key: str, call: Callable[[Session], object], done: str, *, versi
         clear_errors(form_key)
         st.session_state.pop(f"{form_key}__stale", None)
         if version_key:
-            st.session_state.pop(f"{version_key}__version", None)
+            forget_opened(version_key)
         if renew:
             st.session_state[f"{renew}__round"] = st.session_state.get(f"{renew}__round", 0) + 1
         flash(done)
@@ -63,6 +59,7 @@ def submit(form_key: str, call: Callable[[Session], object], done: str, *, versi
 
 def _reload(case_id: int) -> None:
     prefix, keep = key_for(case_id, ""), names_key(case_id)
+    forget_opened(prefix, prefix=True)
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix) and k != keep]:
         clear_errors(key)
         del st.session_state[key]

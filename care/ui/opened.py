@@ -20,7 +20,36 @@ from care.ui.messages import clear_errors, flash, remember_error
 
 OPENED = "_opened_forms"
 COUNTER = "_opened_counter"
+VERSIONS = "_opened_versions"
 T = TypeVar("T")
+
+
+def opened_version(form: str, current: int, *, slot: str | None = None,
+                   alive: Callable[[int], str] | None = None) -> int:
+    """The version an edit form was opened at, kept across reruns until it is saved or reloaded.
+
+    The save names this version, so a change someone made in between is refused (with who
+    and when) instead of being overwritten by a form that never showed it. Forms in one
+    `slot` (one picker) share it: choosing another record opens that record afresh.
+    `alive(version)` names a widget of the form: when Streamlit has dropped it (the user went
+    elsewhere), the form opens afresh at the current version.
+    """
+    store = st.session_state.setdefault(VERSIONS, {})
+    slot = slot or form
+    held = store.get(slot)
+    if held is None or held[0] != form or (alive is not None and alive(held[1]) not in st.session_state):
+        held = store[slot] = (form, current)
+    return held[1]
+
+
+def forget_opened(form: str, *, prefix: bool = False) -> None:
+    """After a save (or a reload) the form opens again at the version now stored.
+
+    With `prefix`, every form whose key starts with `form` is forgotten (a page's reload).
+    """
+    store = st.session_state.setdefault(VERSIONS, {})
+    for slot in [s for s, (f, _v) in store.items() if f == form or (prefix and f.startswith(form))]:
+        del store[slot]
 
 
 def opened(form_key: str, load: Callable[[], T]) -> tuple[T, str]:
