@@ -17,7 +17,6 @@ order of steps, the budget caps, four-eyes approval, the minors' procedure).
 
 from __future__ import annotations
 
-import calendar
 import random
 import unicodedata
 from collections.abc import Callable
@@ -28,9 +27,10 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, func, select
 
-from care import users
+from care import activities, assessment, followups, journey, minors, users
 from care.countries import language_name
 from care.programmes import ProgrammeSettings, programme_settings
+from care.schedule import add_months
 from care.vocab import PLAN_SUBCATEGORIES, Stage
 from db.models import (
     Activity, ActivityModule, ActivityParticipants, Case, CaseCodeCounter, ChecklistItem, ChildView, FollowUp,
@@ -163,34 +163,19 @@ RATES: dict[str, dict[str, Decimal]] = {
         "UAH": "0.021", "ALL": "0.0094", "CNY": "0.12", "DOP": "0.014", "VND": "0.000034", "RSD": "0.0076"}.items()},
 }
 
-# --- vocabularies the seed fills in (their codes, as the brief of each stage names them) --
+# --- vocabularies the seed fills in: the stages' own code lists, in their order ----------
 
-RISK_FACTORS = ("traffickers_threat", "family_involved", "debt", "stigma", "physical_health", "mental_health",
-                "regional_safety", "earlier_retrafficking", "no_documents", "dependants_at_risk", "legal_proceedings")
-RISK_SOURCES = ("person", "referring_organisation", "iom_return_office", "police")
-NEED_AREAS = ("medical", "psychosocial", "housing_temporary", "housing_long_term", "education_training",
-              "employment", "legal", "documents", "family_tracing", "childcare", "debt", "security")
-PRIORITIES = ("none", "low", "medium", "high", "urgent")
-DEPARTURE_ITEMS = ("travel_document", "fit_to_travel", "return_counselling", "flight_booked",
-                   "return_office_informed", "arrival_accommodation")
-ARRIVAL_ITEMS = ("transit_assistance", "airport_reception", "temporary_shelter", "onward_transport",
-                 "health_check", "first_counselling")
-SCORE_ITEMS = {"economic": ("income_source", "debt_managed"),
-               "social": ("housing_stable", "social_support", "documents_ok"),
-               "psychosocial": ("wellbeing", "safety_feeling", "stress_coping")}
-MINOR_ACTORS = ("guardian", "child_protection_host", "child_protection_return", "judge_or_prosecutor",
-                "partner_organisation")
-PARTICIPANT_KINDS = ("immigration_office", "child_welfare", "police", "border_police", "gendarmerie", "justice",
-                     "ngo", "other")
+RISK_FACTORS = tuple(assessment.RISK_FACTORS)
+RISK_SOURCES = tuple(assessment.RISK_SOURCES)
+NEED_AREAS = tuple(assessment.NEED_AREAS)
+PRIORITIES = tuple(assessment.PRIORITIES)  # from none to urgent: the seed compares by position
+DEPARTURE_ITEMS = tuple(journey.DEPARTURE_ITEMS)
+ARRIVAL_ITEMS = tuple(journey.ARRIVAL_ITEMS)
+SCORE_ITEMS = followups.SCORE_ITEMS
+MINOR_ACTORS = tuple(minors.MINOR_ACTORS)
+PARTICIPANT_KINDS = tuple(activities.ORG_KINDS)
 
 # --- small helpers ------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (or earlier), or that month's last day if it is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 _LATIN_UNACCENTED = {"đ": "d", "ł": "l", "ø": "o", "ß": "ss"}
