@@ -10,6 +10,8 @@ import os
 
 os.environ.setdefault("CARE_DEMO", "1")
 os.environ.setdefault("CARE_BCRYPT_ROUNDS", "4")
+# The app hides error details from users (.streamlit/config.toml); a failing page test should show them.
+os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
 
 import pytest  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402

@@ -2,7 +2,7 @@
 
 import pytest
 
-from care.config import DEMO_COOKIE_KEY, ConfigError, check_settings, load_settings
+from care.config import DEMO_COOKIE_KEY, ROOT, ConfigError, check_settings, load_settings
 
 
 @pytest.mark.parametrize("key", [None, DEMO_COOKIE_KEY, "too-short"])
@@ -33,3 +33,18 @@ def test_demo_mode_runs_with_the_demo_key(monkeypatch, tmp_path):
     s = load_settings()
     assert s.cookie_key == DEMO_COOKIE_KEY
     check_settings(s)
+
+
+def test_the_app_config_hides_unaudited_exports_and_error_details():
+    """Tables' own CSV download would bypass the audited exports; a traceback can show a person's data."""
+    import tomllib
+
+    from streamlit import config as st_config
+
+    with (ROOT / ".streamlit" / "config.toml").open("rb") as fh:
+        app = tomllib.load(fh)
+    chosen = {f"{section}.{name}": value for section, options in app.items() for name, value in options.items()}
+    assert chosen["client.disableDataExport"] is True
+    assert chosen["client.showErrorDetails"] == "none"
+    assert chosen["browser.gatherUsageStats"] is False
+    assert set(chosen) <= set(st_config.get_config_options()), "an option Streamlit does not know is ignored"
