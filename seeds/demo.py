@@ -17,6 +17,7 @@ order of steps, the budget caps, four-eyes approval, the minors' procedure).
 
 from __future__ import annotations
 
+import json
 import random
 import unicodedata
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from care.programmes import ProgrammeSettings, programme_settings
 from care.schedule import add_months
 from care.vocab import PLAN_SUBCATEGORIES, Stage
 from db.models import (
-    Activity, ActivityModule, ActivityParticipants, Case, CaseCodeCounter, ChecklistItem, ChildView, FollowUp,
+    Activity, ActivityModule, ActivityParticipants, AuditEvent, Case, CaseCodeCounter, ChecklistItem, ChildView, FollowUp,
     FollowUpLineProgress, FollowUpScore, Identity, MinorActor, MinorProcedure, Mitigation, NeedRating,
     NeedsAssessment, Organisation, Payment, Plan, PlanLine, Programme, Referral, RiskAssessment, RiskFactorRating,
     TrainingModule, User,
@@ -1267,6 +1268,30 @@ def _finish(seed: _Seed, story: Story, case: Case) -> None:
     case.stage_changed_at = case.updated_at = changed
     if story.stage != Stage.REFERRED:
         case.updated_by_id = seed.users["coord"]
+    _write_history(seed, story, case)
+
+
+def _write_history(seed: _Seed, story: Story, case: Case) -> None:
+    """The audit events the case's timeline is read from: its opening and each stage change.
+
+    Written as the app would have written them (same actions and details), without drawing
+    on the random generator, so the rest of the demo data stays the same.
+    """
+    by_id = {uid: name for name, uid in seed.users.items()}
+    creator, coordinator = case.created_by_id, seed.users["coord"]
+
+    def event(at: datetime, user_id: int, action: str, detail: dict) -> None:
+        seed.leaf(AuditEvent, at=at, user_id=user_id, username=by_id.get(user_id, ""), action=action,
+                  case_id=case.id, entity="case", entity_id=str(case.id),
+                  detail=json.dumps(detail, ensure_ascii=False))
+
+    event(case.created_at, creator, "case.create", {"code": case.code})
+    steps = sorted(story.steps.items(), key=lambda step: step[1])
+    for (before, _on), (after, on) in zip(steps, steps[1:]):
+        detail = {"from": before, "to": after}
+        if after == Stage.CLOSED and story.closing:
+            detail["reason"] = story.closing
+        event(datetime.combine(on, time(16, 0), tzinfo=UTC), coordinator, "case.stage", detail)
 
 
 # --- the register and the activities ------------------------------------------------

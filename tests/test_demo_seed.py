@@ -364,3 +364,17 @@ def test_home_shows_swiss_work_near_the_chosen_day(session):
     assert len(due) >= 3 and all(TODAY - timedelta(days=10) <= d <= TODAY + timedelta(days=7) for d in due)
     assert any(f.overdue for f in work.followups_due)
     assert len(work.plans_pending) == 2
+
+
+def test_a_demo_case_has_a_timeline_from_its_opening_to_its_closing(session):
+    from care.casefile import timeline
+
+    seed_demo(session, today=TODAY)
+    coord = users.actor_load(session, "coord")
+    case = session.exec(select(Case).where(Case.stage == Stage.CLOSED, Case.closing_reason == "completed")
+                        .order_by(Case.code)).first()
+    entries = timeline(session, coord, case.id)
+    assert entries[-1].what == "Referral registered and case opened" and entries[-1].detail == case.code
+    stages = [e.detail for e in entries if e.what == "Stage changed"]
+    assert stages[0].startswith("In follow-up → Closed")
+    assert len(stages) == 7  # referred, eligible, assessed, plan approved, departed, arrived, in follow-up, closed
