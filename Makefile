@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 PORT   ?= 8501
 
-.PHONY: run serve test install db lock messages clean
+.PHONY: run serve test install db lock messages audit clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -48,5 +48,17 @@ lock:
 	 .venv-lock/bin/pip freeze --exclude-editable | sort -f) > requirements.txt
 	rm -rf .venv-lock
 
+# Known vulnerabilities in the pinned requirements (PyPI's advisory database), checked by
+# pip-audit from a throwaway venv of its own: never installed into the app's venv. The pins
+# are a full freeze, so --no-deps --disable-pip audits exactly them without installing them;
+# --strict fails the target when a package could not be checked (a silent pass is worse).
+PIP_AUDIT := pip-audit==2.10.1
+AUDIT_VENV := .venv-audit
+
+audit:
+	@test -f $(AUDIT_VENV)/.$(PIP_AUDIT) || { rm -rf $(AUDIT_VENV) && $(PYTHON) -m venv $(AUDIT_VENV) && \
+		$(AUDIT_VENV)/bin/python -m pip install --quiet $(PIP_AUDIT) && touch $(AUDIT_VENV)/.$(PIP_AUDIT); }
+	$(AUDIT_VENV)/bin/pip-audit --requirement requirements.txt --no-deps --disable-pip --strict --progress-spinner off
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(AUDIT_VENV) .pytest_cache

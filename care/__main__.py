@@ -1,4 +1,4 @@
-"""Command line: `python -m care init-db | seed-demo | user ...`.
+"""Command line: `python -m care init-db | seed-demo | backup | restore | anonymise | user ...`.
 
 Runs without the browser, for the first start and for an admin with a terminal.
 """
@@ -71,6 +71,20 @@ def _restore(args) -> None:
     print(f"restored from {args.file}")
 
 
+def _anonymise(args) -> None:
+    import getpass as gp
+    from datetime import date
+
+    from care.lifecycle import anonymise_due
+
+    with session_scope(get_engine()) as session:
+        due = anonymise_due(session, today=date.today(), username=f"cli:{gp.getuser()}", dry_run=args.dry_run)
+    verb = "would anonymise" if args.dry_run else "anonymised"
+    for item in due:
+        print(f"{verb} {item.code} (closed {item.closed_on}, retention ended {item.retention_ends})")
+    print(f"{len(due)} case(s) {verb}")
+
+
 def _safe_url() -> str:
     from sqlalchemy.engine import make_url
 
@@ -130,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     rs.add_argument("file")
     rs.add_argument("--yes", action="store_true", help="confirm: everything in the database is replaced")
     rs.set_defaults(func=_restore)
+
+    an = sub.add_parser("anonymise", help="remove the person from closed cases past their programme's retention period")
+    an.add_argument("--dry-run", action="store_true", help="only list the cases that would be anonymised")
+    an.set_defaults(func=_anonymise)
 
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="add a user (asks for the password)")

@@ -73,6 +73,7 @@ ACTION_PHRASES = {
     "minor.handover_record": N_("Handover at arrival recorded"),
     "minor.child_view_add": N_("Child's views recorded"),
     "referral.case": N_("Referral linked to the case"),
+    "case.anonymise": N_("Identity and notes removed at the end of the retention period"),
 }
 
 RISK_LEVELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
@@ -193,6 +194,10 @@ def _summary(session: Session, case: Case) -> Section:
                                                               reason=label(CLOSING_REASONS, case.closing_reason))))
         if case.closing_note:
             rows.append((_("Closing note"), case.closing_note))
+    if case.anonymised_at:
+        rows.append((_("Anonymised"), _("{date}: the person's identity and notes were removed at the end of the "
+                                        "retention period; the figures remain.").format(
+            date=fmt_date(case.anonymised_at.date()))))
     return Section(title=_("Summary"), rows=rows)
 
 

@@ -305,3 +305,22 @@ def similar_cases(session: Session, actor: Actor, *, given: str, family: str, al
     audit_record(session, actor, "identity.search", entity="identity",
                  detail={"purpose": "duplicate_check", "hits": len(found)})
     return sorted(found, key=lambda s: s.code)
+
+
+# --- the end of the retention period ----------------------------------------------
+
+
+def identity_erase(session: Session, case_id: int) -> bool:
+    """Blank every name and contact of a case, and the search key built from them.
+
+    Called by `care.lifecycle` when a closed case has passed its retention period; there is
+    no actor (it runs from the command line) and no way back. The row stays, empty, so the
+    case keeps its shape; the version moves on so a form still open on it cannot save.
+    Returns whether there was a row to blank.
+    """
+    from sqlalchemy import update
+
+    blank = {f.name: "" for f in fields(IdentityInput)} | {"name_index": ""}
+    result = session.execute(update(Identity).where(Identity.case_id == case_id)
+                             .values(**blank, version=Identity.version + 1))
+    return result.rowcount == 1

@@ -18,6 +18,13 @@ from tests.factories import make_actor, make_case
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """Events the fixtures write are dated long before the test's own: the log cannot be
+    back-dated afterwards (the database refuses UPDATE on it), so the clock is set first."""
+    monkeypatch.setattr(audit, "utcnow", lambda: datetime(2013, 1, 1, tzinfo=UTC))
+
+
 @pytest.fixture
 def admin(session):
     return make_actor(session, "admin", username="root", programmes=())
@@ -25,12 +32,8 @@ def admin(session):
 
 @pytest.fixture
 def log(session, admin):
-    """Five events on known days; the fixture's own user.create events are dated long before."""
-    for event in session.exec(select(AuditEvent)).all():
-        event.at = datetime(2013, 1, 1, tzinfo=UTC)
+    """Five events on known days; the fixtures' own user.create events are dated 2013."""
     coord = make_actor(session, "coordinator", username="claire")
-    for event in session.exec(select(AuditEvent).where(AuditEvent.username == "system")).all():
-        event.at = datetime(2013, 1, 1, tzinfo=UTC)
     case = make_case(session)
     other = make_case(session)
     rows = [

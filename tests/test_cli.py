@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from sqlmodel import select
 
 from care import config
 from care.__main__ import main
@@ -59,3 +60,26 @@ def test_backup_and_restore_commands(cli_db, monkeypatch, capsys, tmp_path):
     assert code == 1 and "--yes" in out
     code, out = run(monkeypatch, capsys, "restore", str(target), "--yes")
     assert code == 0, out
+
+
+def test_anonymise_command_lists_with_dry_run_then_anonymises(cli_db, monkeypatch, capsys):
+    from datetime import date
+
+    from db.engine import get_engine, session_scope
+    from db.models import Case
+    from tests.factories import make_case
+
+    assert run(monkeypatch, capsys, "init-db")[0] == 0
+    with session_scope(get_engine()) as s:
+        code = make_case(s, stage="closed", closing_reason="completed", closed_on=date(2014, 1, 10)).code
+        make_case(s, stage="follow_up")
+    out = run(monkeypatch, capsys, "anonymise", "--dry-run")[1]
+    assert f"would anonymise {code} (closed 2014-01-10, retention ended 2019-01-10)" in out
+    assert "1 case(s) would anonymise" in out
+    with session_scope(get_engine()) as s:
+        assert s.exec(select(Case).where(Case.code == code)).one().anonymised_at is None
+    exit_code, out = run(monkeypatch, capsys, "anonymise")
+    assert exit_code == 0 and f"anonymised {code}" in out
+    with session_scope(get_engine()) as s:
+        assert s.exec(select(Case).where(Case.code == code)).one().anonymised_at is not None
+    assert "0 case(s) anonymised" in run(monkeypatch, capsys, "anonymise")[1]

@@ -1,10 +1,17 @@
-"""The append-only audit log: who, when, what, which case."""
+"""The append-only audit log: who, when, what, which case.
+
+The app has no update or delete path for it; the database refuses them too (triggers
+below), so neither a bug nor someone with a SQL prompt under the app's login can
+quietly rewrite history. The trigger DDL lives here once: the metadata creates it with
+the table (tests build schemas with `create_all`) and the `audit_append_only`
+migration creates it on deployed databases.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Text
+from sqlalchemy import DDL, DateTime, Text, event
 from sqlmodel import Field, SQLModel
 
 from db.models.base import utcnow
@@ -22,3 +29,37 @@ class AuditEvent(SQLModel, table=True):
     entity: str = Field(default="", max_length=40)
     entity_id: str = Field(default="", max_length=40)
     detail: str = Field(default="", sa_type=Text)
+
+
+APPEND_ONLY_MESSAGE = "audit_event is append-only"
+
+# One statement per string: sqlite3 runs one statement per call.
+APPEND_ONLY_DDL = {
+    "sqlite": [
+        "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
+        "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+        f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END",
+    ],
+    "postgresql": [
+        # No percent sign in the body: DDL text goes through the driver's paramstyle.
+        "CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION USING MESSAGE = '{APPEND_ONLY_MESSAGE} (' || TG_OP || ' refused)', "
+        "ERRCODE = 'insufficient_privilege'; END $$",
+        "CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event "
+        "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+        "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()",
+    ],
+}
+
+DROP_APPEND_ONLY_DDL = {
+    "sqlite": ["DROP TRIGGER IF EXISTS audit_event_no_update", "DROP TRIGGER IF EXISTS audit_event_no_delete"],
+    "postgresql": ["DROP TRIGGER IF EXISTS audit_event_no_truncate ON audit_event",
+                   "DROP TRIGGER IF EXISTS audit_event_no_change ON audit_event",
+                   "DROP FUNCTION IF EXISTS audit_event_append_only()"],
+}
+
+for _dialect, _statements in APPEND_ONLY_DDL.items():
+    for _sql in _statements:
+        event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))

@@ -1,0 +1,136 @@
+"""The end of a case's life: after the retention period, the person is no longer in it.
+
+A closed case whose closing date plus its programme's `retention_months` has passed is
+anonymised by `python -m care anonymise` (run it from cron; `--dry-run` lists only):
+
+- the identity (names, contacts, search key) is blanked by `identity.identity_erase`;
+- every free-text field that may describe or name the person, their family or the
+  people around them (`NARRATIVE` below) is blanked;
+- the exact birth date becomes the age in whole years at referral (`estimated_age`),
+  which is all the indicators use (age group at referral), so every figure stays the same;
+- coded data, dates, amounts and scores stay: they are what the indicators count.
+
+Each case gets `anonymised_at` and one audit event "case.anonymise" (counts, no names).
+There is no way back: this is the point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, col, select
+
+from care.audit import audit_record
+from care.identity import identity_erase
+from care.schedule import add_months
+from care.vocab import Stage
+from db.models import (
+    Case, ChecklistItem, ChildView, FollowUp, MinorActor, MinorProcedure, Mitigation, NeedRating, NeedsAssessment,
+    Payment, Plan, PlanLine, Referral, RiskAssessment, RiskFactorRating, utcnow,
+)
+
+# Free text that may identify the person, per table; each table is reached from the case
+# through `_rows_of`. Organisation names (guardian's, best-interests body) and receipt
+# references stay: they name no one in the person's life.
+NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
+    Case: ("return_region", "ineligible_reason", "closing_note", "alarm_note"),
+    Referral: ("note",),
+    RiskAssessment: ("justification",),
+    RiskFactorRating: ("note",),
+    Mitigation: ("what", "who"),
+    NeedsAssessment: ("work_experience", "skills", "languages", "aspirations", "opportunities"),
+    NeedRating: ("note",),
+    Plan: ("decision_comment",),
+    PlanLine: ("description", "provider"),
+    Payment: ("cancel_reason",),
+    ChecklistItem: ("note",),
+    FollowUp: ("living_where", "living_with", "wellbeing", "missed_reason", "alarm_note"),
+    MinorProcedure: ("guardian_name", "guardian_contact", "bid_person", "bid_reasons", "family_done_by",
+                     "family_documents", "escort_name", "handover_to"),
+    MinorActor: ("contact_name", "agreed"),
+    ChildView: ("words",),
+}
+
+
+@dataclass(frozen=True)
+class Due:
+    case_id: int
+    code: str
+    closed_on: date
+    retention_ends: date
+
+
+def _rows_of(model: type[SQLModel], case_id: int):
+    """The WHERE clause picking `model`'s rows that belong to the case."""
+    if model is Case:
+        return Case.id == case_id
+    if model in (RiskFactorRating, Mitigation):
+        return col(model.assessment_id).in_(select(RiskAssessment.id).where(RiskAssessment.case_id == case_id))
+    if model is NeedRating:
+        return col(NeedRating.assessment_id).in_(select(NeedsAssessment.id).where(NeedsAssessment.case_id == case_id))
+    if model is PlanLine:
+        return col(PlanLine.plan_id).in_(select(Plan.id).where(Plan.case_id == case_id))
+    if model is Payment:
+        return col(Payment.plan_line_id).in_(
+            select(PlanLine.id).join(Plan, Plan.id == PlanLine.plan_id).where(Plan.case_id == case_id))
+    return model.case_id == case_id
+
+
+def anonymisation_due(session: Session, today: date) -> list[Due]:
+    """Closed, not yet anonymised cases whose retention period ended before `today`."""
+    from care.programmes import programme_settings
+
+    rows = session.exec(select(Case.id, Case.code, Case.closed_on, Case.programme_id)
+                        .where(Case.stage == Stage.CLOSED.value, col(Case.anonymised_at).is_(None),
+                               col(Case.closed_on).is_not(None))
+                        .order_by(Case.code)).all()
+    months: dict[int, int] = {}
+    due = []
+    for case_id, code, closed_on, programme_id in rows:
+        if programme_id not in months:
+            months[programme_id] = programme_settings(session, programme_id).retention_months
+        ends = add_months(closed_on, months[programme_id])
+        if ends < today:
+            due.append(Due(case_id, code, closed_on, ends))
+    return due
+
+
+def _age_at_referral(case: Case) -> int | None:
+    """The age in whole years the indicators compute (`sqlfuncs.years_between`), or the estimate."""
+    if case.birth_date is None:
+        return case.estimated_age
+    born, day = case.birth_date, case.referral_date
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def case_anonymise(session: Session, case_id: int, *, username: str) -> dict[str, int]:
+    """Remove the person from one case, audit it, and say how many rows were blanked per table."""
+    case = session.get(Case, case_id, populate_existing=True)
+    counts = {"identity": int(identity_erase(session, case_id))}
+    for model, names in NARRATIVE.items():
+        values = dict.fromkeys(names, "")
+        if model is Case:
+            values |= {"birth_date": None, "estimated_age": _age_at_referral(case), "anonymised_at": utcnow()}
+        if "version" in model.model_fields:
+            values["version"] = model.version + 1  # a form still open on the row cannot save over this
+        result = session.execute(update(model).where(_rows_of(model, case_id)).values(**values)
+                                 .execution_options(synchronize_session=False))
+        if result.rowcount:
+            counts[model.__tablename__] = result.rowcount
+    audit_record(session, None, "case.anonymise", case_id=case_id, entity="case", entity_id=case_id,
+                 detail={"closed_on": case.closed_on.isoformat() if case.closed_on else None, "rows": counts},
+                 username=username)
+    session.flush()
+    session.expire_all()
+    return counts
+
+
+def anonymise_due(session: Session, *, today: date, username: str, dry_run: bool = False) -> list[Due]:
+    """Anonymise every case that is due (or, with `dry_run`, only list them); the caller commits."""
+    due = anonymisation_due(session, today)
+    if not dry_run:
+        for item in due:
+            case_anonymise(session, item.case_id, username=username)
+    return due
