@@ -10,6 +10,9 @@ import os
 
 os.environ.setdefault("CARE_DEMO", "1")
 os.environ.setdefault("CARE_BCRYPT_ROUNDS", "4")
+# A fixed test data key (not the demo key: tests must not pass only because of demo mode).
+TEST_DATA_KEY = "dGVzdC1vbmx5LWRhdGEta2V5LWZvci1weXRlc3QtISE="
+os.environ.setdefault("CARE_DATA_KEY", TEST_DATA_KEY)
 
 import pytest  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
