@@ -36,10 +36,16 @@ class DataKeyError(ConfigError):
 def data_keys() -> tuple[str, ...]:
     """The current key first, then the earlier ones still accepted for reading."""
     s = settings()
-    problem = data_key_problem(s)
-    if problem:
-        raise ConfigError(problem)
-    return (s.data_key, *s.data_keys_old)
+    keys = (s.data_key, *s.data_keys_old)
+    if keys not in _checked:  # checked once per set of keys, not at every value
+        problem = data_key_problem(s)
+        if problem:
+            raise ConfigError(problem)
+        _checked.add(keys)
+    return keys
+
+
+_checked: set[tuple[str, ...]] = set()
 
 
 @lru_cache(maxsize=8)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 import phonenumbers
-from sqlalchemy import and_, false, or_
+from sqlalchemy import Text, and_, false, or_, type_coerce
 from sqlmodel import Session, col, select
 
 from care import crypto
@@ -299,8 +299,9 @@ def similar_cases(session: Session, actor: Actor, *, given: str, family: str, al
     wanted = _variants(name_key(given, family, aliases))
     if not wanted:
         return []
-    stmt = (select(Case.id, Case.code, Case.birth_date, Case.estimated_age, Case.referral_date,
-                   Identity.given_names, Identity.family_names, Identity.aliases)
+    # The stored tokens, decrypted below only for the candidates of the right age.
+    stored = [type_coerce(c, Text()) for c in (Identity.given_names, Identity.family_names, Identity.aliases)]
+    stmt = (select(Case.id, Case.code, Case.birth_date, Case.estimated_age, Case.referral_date, *stored)
             .join(Identity, Identity.case_id == Case.id).where(case_scope(actor)))
     if birth_date is not None:
         stmt = stmt.where(or_(Case.birth_date == birth_date, col(Case.birth_date).is_(None)))
@@ -314,6 +315,8 @@ def similar_cases(session: Session, actor: Actor, *, given: str, family: str, al
         stmt = stmt.where(Case.id != exclude_case_id)
     own_age = _age_at(referral_date, birth_date, estimated_age, referral_date)
     found = []
+    if own_age is None:  # no birth date and no age: no case can be the same person
+        stmt = stmt.where(false())
     for case_id, code, c_birth, c_age, c_referral, c_given, c_family, c_aliases in session.exec(stmt).all():
         if birth_date is not None and c_birth is not None:
             same_person_age = c_birth == birth_date
@@ -322,7 +325,7 @@ def similar_cases(session: Session, actor: Actor, *, given: str, family: str, al
             same_person_age = own_age is not None and other_age is not None and abs(own_age - other_age) <= 1
         if not same_person_age:
             continue
-        theirs = _variants(name_key(c_given or "", c_family or "", c_aliases or ""))
+        theirs = _variants(name_key(*(crypto.decrypt(v) if v else "" for v in (c_given, c_family, c_aliases))))
         if any(names_alike(w, v) for w in wanted for v in theirs):
             found.append(SimilarCase(case_id, code))
     audit_record(session, actor, "identity.search", entity="identity",
