@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from care import config, minors_write
 from care.caselist import CaseFilter, cases_list
-from care.crypto import DataKeyError, decrypt, encrypt
+from care.crypto import DataKeyError, decrypt
 from care.data_keys import encrypted_columns, rotate_data_key
 from care.identity import identity_read, name_key
 from db.engine import make_engine
