@@ -1,4 +1,4 @@
-"""Command line: `python -m care init-db | seed-demo | backup | restore | anonymise | user ...`.
+"""Command line: `python -m care init-db | seed-demo | user ... | backup | restore | anonymise | new-key | rotate-key`.
 
 Runs without the browser, for the first start and for an admin with a terminal.
 """
@@ -10,7 +10,7 @@ import getpass
 import sys
 
 from care import users
-from care.config import settings
+from care.config import ConfigError, settings
 from care.backup import BackupError
 from care.errors import DomainError
 from db.engine import get_engine, session_scope
@@ -85,6 +85,24 @@ def _anonymise(args) -> None:
     print(f"{len(due)} case(s) {verb}")
 
 
+def _new_key(_args) -> None:
+    from cryptography.fernet import Fernet
+
+    print(Fernet.generate_key().decode("ascii"))
+
+
+def _rotate_key(_args) -> None:
+    import getpass as gp
+
+    from care.data_keys import rotate_data_key
+
+    with session_scope(get_engine()) as session:
+        counts = rotate_data_key(session, username=f"cli:{gp.getuser()}")
+    print("re-encrypted with the current key: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if settings().data_keys_old:
+        print("every value now reads with CARE_DATA_KEY alone: remove CARE_DATA_KEYS_OLD and restart the app")
+
+
 def _safe_url() -> str:
     from sqlalchemy.engine import make_url
 
@@ -137,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("init-db", help="create or migrate the database, load reference data").set_defaults(func=_init_db)
     sub.add_parser("seed-demo", help="load the synthetic demo data set (once)").set_defaults(func=_seed_demo)
 
+    sub.add_parser("new-key", help="print a new random data key (for CARE_DATA_KEY)").set_defaults(func=_new_key)
+    sub.add_parser("rotate-key", help="re-encrypt all identifying data with CARE_DATA_KEY "
+                   "(the old key in CARE_DATA_KEYS_OLD)").set_defaults(func=_rotate_key)
+
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
     bk.add_argument("--to", help="file to write (default: backups/care-<UTC time>.db or .dump)")
     bk.set_defaults(func=_backup)
@@ -179,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as err:
         print(f"error: {err.message}", file=sys.stderr)
         return 1
-    except BackupError as err:
+    except (BackupError, ConfigError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 0

@@ -1,7 +1,8 @@
 """Settings in one place, read from the environment or `.streamlit/secrets.toml`.
 
-Outside demo mode the app refuses to start with a missing or default cookie key: a
-forged login cookie would open every case file.
+Outside demo mode the app refuses to start with a missing or default cookie key (a
+forged login cookie would open every case file) and with a missing, demo or malformed
+data key (a copy of the database would then reveal every name).
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_COOKIE_KEY = "demo-only-cookie-key-not-for-real-data"
 MIN_KEY_LENGTH = 32
+# A valid Fernet key published in the code: it encrypts demo data only, and
+# `check_settings` refuses it outside demo mode.
+DEMO_DATA_KEY = "ZGVtby1vbmx5LWRhdGEta2V5LW5vdC1mb3ItcmVhbCE="
+NEW_KEY_HINT = "Generate one with: python -m care new-key"
 
 
 class ConfigError(RuntimeError):
@@ -30,6 +35,8 @@ class Settings:
     cookie_expiry_days: float
     idle_minutes: int
     max_failed_logins: int
+    data_key: str = ""  # Fernet key that encrypts identifying data (CARE_DATA_KEY)
+    data_keys_old: tuple[str, ...] = ()  # earlier keys, still read during a rotation
 
 
 def _secrets_file() -> dict:
@@ -59,6 +66,8 @@ def load_settings() -> Settings:
 
     demo = _truthy(get("CARE_DEMO", "0"))
     cookie_key = get("CARE_COOKIE_KEY") or (DEMO_COOKIE_KEY if demo else "")
+    data_key = (get("CARE_DATA_KEY") or (DEMO_DATA_KEY if demo else "")).strip()
+    old_keys = tuple(k.strip() for k in (get("CARE_DATA_KEYS_OLD") or "").split(",") if k.strip())
     return Settings(
         database_url=get("DATABASE_URL") or default_sqlite_url(),
         demo=demo,
@@ -67,13 +76,34 @@ def load_settings() -> Settings:
         cookie_expiry_days=float(get("CARE_COOKIE_EXPIRY_DAYS", "0.5")),
         idle_minutes=int(get("CARE_IDLE_MINUTES", "30")),
         max_failed_logins=int(get("CARE_MAX_FAILED_LOGINS", "5")),
+        data_key=data_key,
+        data_keys_old=old_keys,
     )
+
+
+def data_key_problem(s: Settings) -> str | None:
+    """Why the data keys cannot be used, or None. A malformed key is refused even in demo mode."""
+    from cryptography.fernet import Fernet
+
+    if not s.data_key:
+        return f"CARE_DATA_KEY is missing: identifying data is encrypted with it. {NEW_KEY_HINT}"
+    for name, key in [("CARE_DATA_KEY", s.data_key)] + [("CARE_DATA_KEYS_OLD", k) for k in s.data_keys_old]:
+        try:
+            Fernet(key)
+        except ValueError:
+            return f"{name} holds a key that is not a Fernet key (32 bytes, URL-safe base64). {NEW_KEY_HINT}"
+    return None
 
 
 def check_settings(s: Settings) -> None:
     """Refuse unsafe settings outside demo mode."""
+    problem = data_key_problem(s)
+    if problem:
+        raise ConfigError(problem)
     if s.demo:
         return
+    if s.data_key == DEMO_DATA_KEY:
+        raise ConfigError(f"CARE_DATA_KEY is the demo key, which is published in the code. {NEW_KEY_HINT}")
     if not s.cookie_key or s.cookie_key == DEMO_COOKIE_KEY:
         raise ConfigError(
             "CARE_COOKIE_KEY is missing or is the demo key. Set a long random secret in the "

@@ -2,9 +2,9 @@
 
 Names and contacts live apart from the case (`identity` table) and are shown only to the
 users `access.may_see_identity` allows; every read is audited, and the audit log never
-holds a name, a contact or a searched name. Keeping every touch of these columns here
-means that encrypting them, or turning `name_index` into a keyed hash, changes this
-module only.
+holds a name, a contact or a searched name. The columns are encrypted at rest (the
+column type does it, see care/crypto.py), so SQL never sees a name: search goes through
+`name_index`, one keyed hash per word, and the duplicate check compares in Python.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 import phonenumbers
-from sqlalchemy import and_, false, or_
+from sqlalchemy import Text, and_, false, or_, type_coerce, update
 from sqlmodel import Session, col, select
 
+from care import crypto
 from care.access import Actor, Role, case_get, case_scope, may_see_identity
 from care.audit import audit_record
 from care.concurrency import claim
@@ -85,10 +86,9 @@ def _alias_list(aliases: str) -> list[str]:
 
 
 def name_key(given: str, family: str, aliases: str = "") -> str:
-    """The search key of a person's names: the full name, then each alias, folded.
+    """A person's names as one comparable text: the full name, then each alias, folded.
 
-    The one function that sets `Identity.name_index`; searches and the duplicate check
-    compare folded text with it.
+    The normaliser behind `name_index` (search) and the duplicate check; never stored.
     """
     variants = [_fold(f"{given} {family}")] + [_fold(a) for a in _alias_list(aliases)]
     unique: list[str] = []
@@ -100,6 +100,17 @@ def name_key(given: str, family: str, aliases: str = "") -> str:
 
 def _variants(index: str) -> list[str]:
     return [v for v in index.split(VARIANT_SEPARATOR) if v]
+
+
+def name_index(given: str, family: str, aliases: str = "") -> str:
+    """The value of `Identity.name_index`: the keyed hash of each distinct folded word of
+    the name and the aliases, under the current data key.
+
+    The one function that computes it (domain, seeds, factories, migration, key
+    rotation). Search then matches whole words: a word typed in part finds nothing.
+    """
+    words = dict.fromkeys(w for v in _variants(name_key(given, family, aliases)) for w in v.split())
+    return " ".join(crypto.word_token(w) for w in words)
 
 
 def names_alike(a: str, b: str) -> bool:
@@ -168,7 +179,7 @@ def identity_create(session: Session, actor: Actor, case: Case, data: IdentityIn
 
 def _columns(data: IdentityInput) -> dict:
     values = {f.name: getattr(data, f.name) for f in fields(IdentityInput)}
-    values["name_index"] = name_key(data.given_names, data.family_names, data.aliases)
+    values["name_index"] = name_index(data.given_names, data.family_names, data.aliases)
     return values
 
 
@@ -237,7 +248,13 @@ def name_terms(query: str) -> list[str]:
 
 
 def case_ids_named(actor: Actor, query: str):
-    """A subquery of the ids of visible cases whose names contain every word of `query`."""
+    """A subquery of the ids of visible cases whose names hold every word of `query`.
+
+    Whole words only, in any order, across the name and the aliases ("rodriguez angela"
+    finds Ángela Rodríguez, "rodr" finds nothing): the index holds keyed hashes of words,
+    and a hash of part of a word matches nothing. Every token is exactly TOKEN_HEX hex
+    characters and separated by spaces, so `contains` can only match a whole token.
+    """
     if not may_search_names(actor):
         raise NotPermitted(_("You are not permitted to search by name."))
     terms = name_terms(query)
@@ -245,7 +262,7 @@ def case_ids_named(actor: Actor, query: str):
     if not terms:  # only punctuation: no name can match
         return stmt.where(false())
     for term in terms:
-        stmt = stmt.where(col(Identity.name_index).contains(term, autoescape=True))
+        stmt = stmt.where(or_(*(col(Identity.name_index).contains(t) for t in crypto.word_tokens(term))))
     return stmt
 
 
@@ -273,14 +290,18 @@ def similar_cases(session: Session, actor: Actor, *, given: str, family: str, al
     """Visible cases that may be the same person: alike names and the same birth date.
 
     With an unknown birth date on either side, ages within a year of each other count
-    as the same. Audited as a name search (how many found, never the names).
+    as the same. Audited as a name search (how many found, never the names). Names are
+    encrypted, so the candidates SQL narrows by birth date or age are decrypted and
+    compared here.
     """
     if not may_search_names(actor):
         return []
     wanted = _variants(name_key(given, family, aliases))
     if not wanted:
         return []
-    stmt = (select(Case.id, Case.code, Case.birth_date, Case.estimated_age, Case.referral_date, Identity.name_index)
+    # The stored tokens, decrypted below only for the candidates of the right age.
+    stored = [type_coerce(c, Text()) for c in (Identity.given_names, Identity.family_names, Identity.aliases)]
+    stmt = (select(Case.id, Case.code, Case.birth_date, Case.estimated_age, Case.referral_date, *stored)
             .join(Identity, Identity.case_id == Case.id).where(case_scope(actor)))
     if birth_date is not None:
         stmt = stmt.where(or_(Case.birth_date == birth_date, col(Case.birth_date).is_(None)))
@@ -294,13 +315,18 @@ def similar_cases(session: Session, actor: Actor, *, given: str, family: str, al
         stmt = stmt.where(Case.id != exclude_case_id)
     own_age = _age_at(referral_date, birth_date, estimated_age, referral_date)
     found = []
-    for case_id, code, c_birth, c_age, c_referral, index in session.exec(stmt).all():
+    if own_age is None:  # no birth date and no age: no case can be the same person
+        stmt = stmt.where(false())
+    for case_id, code, c_birth, c_age, c_referral, c_given, c_family, c_aliases in session.exec(stmt).all():
         if birth_date is not None and c_birth is not None:
             same_person_age = c_birth == birth_date
         else:
             other_age = _age_at(referral_date, c_birth, c_age, c_referral)
             same_person_age = own_age is not None and other_age is not None and abs(own_age - other_age) <= 1
-        if same_person_age and any(names_alike(w, v) for w in wanted for v in _variants(index or "")):
+        if not same_person_age:
+            continue
+        theirs = _variants(name_key(*(crypto.decrypt(v) if v else "" for v in (c_given, c_family, c_aliases))))
+        if any(names_alike(w, v) for w in wanted for v in theirs):
             found.append(SimilarCase(case_id, code))
     audit_record(session, actor, "identity.search", entity="identity",
                  detail={"purpose": "duplicate_check", "hits": len(found)})
@@ -318,8 +344,6 @@ def identity_erase(session: Session, case_id: int) -> bool:
     case keeps its shape; the version moves on so a form still open on it cannot save.
     Returns whether there was a row to blank.
     """
-    from sqlalchemy import update
-
     blank = {f.name: "" for f in fields(IdentityInput)} | {"name_index": ""}
     result = session.execute(update(Identity).where(Identity.case_id == case_id)
                              .values(**blank, version=Identity.version + 1))

@@ -1,16 +1,21 @@
-"""Column types that keep money exact on every database.
+"""Column types that keep money exact on every database, and names unreadable at rest.
 
 SQLite has no decimal type: a Numeric column comes back through float. Money is
 therefore stored as whole cents in a BIGINT (exact, and SQL SUM stays exact), and
 exchange rates as text; Python always sees Decimal.
+
+Identifying columns are `EncryptedText`: encryption happens in the type itself, so no
+code path (ORM, factories, seeds, bulk updates) can write a name in clear.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.types import TypeDecorator
+
+from care.crypto import decrypt, encrypt
 
 CENT = Decimal("0.01")
 
@@ -43,3 +48,30 @@ class ExactDecimal(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else Decimal(value)
+
+
+class EncryptedText(TypeDecorator):
+    """Text encrypted with the data key (care.crypto); Python sees the plain text.
+
+    The empty string stays empty (it says only that nothing was typed; `""` is the
+    default of every such column). SQL comparisons are refused: the stored value changes
+    at every write, so `==`, LIKE or ORDER BY on it would silently find nothing or sort
+    noise. Search names through `Identity.name_index`; compare anything else in Python.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    class comparator_factory(Text.Comparator):
+        def operate(self, op, *other, **kwargs):
+            raise TypeError(f"{self.expr} is encrypted: it cannot be compared or sorted in SQL "
+                            "(use Identity.name_index to search names, or compare after reading).")
+
+        def reverse_operate(self, op, other, **kwargs):
+            return self.operate(op, other, **kwargs)
+
+    def process_bind_param(self, value, dialect):
+        return value if not value else encrypt(value)
+
+    def process_result_value(self, value, dialect):
+        return value if not value else decrypt(value)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import random
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,6 +29,7 @@ from sqlmodel import Session, SQLModel, func, select
 
 from care import activities, assessment, followups, journey, minors, users
 from care.countries import language_name
+from care.identity import name_index
 from care.programmes import ProgrammeSettings, programme_settings
 from care.schedule import add_months
 from care.vocab import PLAN_SUBCATEGORIES, Stage
@@ -179,19 +179,6 @@ PARTICIPANT_KINDS = tuple(activities.ORG_KINDS)
 # --- small helpers ------------------------------------------------------------------
 
 
-_LATIN_UNACCENTED = {"đ": "d", "ł": "l", "ø": "o", "ß": "ss"}
-
-
-def name_key(given: str, family: str) -> str:
-    """The search key of a name: lower case, Latin letters without accents, other scripts as written."""
-    kept, latin_base = [], False
-    for ch in unicodedata.normalize("NFKD", f"{given} {family}".lower()):
-        if not unicodedata.combining(ch):
-            latin_base = unicodedata.name(ch, "").startswith("LATIN")
-        elif latin_base:
-            continue
-        kept.append(_LATIN_UNACCENTED.get(ch, ch))
-    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def _between(rng: random.Random, lo: date, hi: date) -> date:
@@ -686,7 +673,7 @@ def _write_identity(seed: _Seed, story: Story, case: Case, org: Organisation, cr
         phone=fake_phone(rng, story.ret),
         contact_return=f"{rng.choice(RELATIVES)}, {case.return_region}: {fake_phone(rng, story.ret)}",
         emergency_contact=f"Caseworker, {org.name}: {fake_phone(rng, story.host)}",
-        name_index=name_key(name.given, name.family), updated_by_id=creator, updated_at=case.created_at,
+        name_index=name_index(name.given, name.family, name.alias), updated_by_id=creator, updated_at=case.created_at,
     )
 
 

@@ -12,6 +12,9 @@ os.environ.setdefault("CARE_DEMO", "1")
 os.environ.setdefault("CARE_BCRYPT_ROUNDS", "4")
 # The app hides error details from users (.streamlit/config.toml); a failing page test should show them.
 os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
+# A fixed test data key (not the demo key: tests must not pass only because of demo mode).
+TEST_DATA_KEY = "dGVzdC1vbmx5LWRhdGEta2V5LWZvci1weXRlc3QtISE="
+os.environ.setdefault("CARE_DATA_KEY", TEST_DATA_KEY)
 
 import pytest  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from care import users
 from care.access import Actor
+from care.identity import name_index
 from db.models import Case, Identity, Programme
 
 PASSWORD = "correct-horse-battery-staple"
@@ -48,6 +49,6 @@ def make_case(session: Session, *, programme: str = "CARE", host: str = "FR", re
     )
     session.add(case)
     session.flush()
-    session.add(Identity(case_id=case.id, given_names=given, family_names=family))
+    session.add(Identity(case_id=case.id, given_names=given, family_names=family, name_index=name_index(given, family)))
     session.flush()
     return case

@@ -1,8 +1,10 @@
-"""Outside demo mode the app refuses a missing, default or short cookie key."""
+"""Outside demo mode the app refuses a missing, default or short cookie key, and a missing,
+demo or malformed data key."""
 
 import pytest
+from cryptography.fernet import Fernet
 
-from care.config import DEMO_COOKIE_KEY, ROOT, ConfigError, check_settings, load_settings
+from care.config import DEMO_COOKIE_KEY, DEMO_DATA_KEY, ROOT, ConfigError, check_settings, load_settings
 
 
 @pytest.mark.parametrize("key", [None, DEMO_COOKIE_KEY, "too-short"])
@@ -48,3 +50,44 @@ def test_the_app_config_hides_unaudited_exports_and_error_details():
     assert chosen["client.showErrorDetails"] == "none"
     assert chosen["browser.gatherUsageStats"] is False
     assert set(chosen) <= set(st_config.get_config_options()), "an option Streamlit does not know is ignored"
+
+
+def _real_mode(monkeypatch, tmp_path, data_key: str | None, old: str = "") -> None:
+    monkeypatch.setenv("CARE_SECRETS_FILE", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("CARE_DEMO", "0")
+    monkeypatch.setenv("CARE_COOKIE_KEY", "k" * 40)
+    monkeypatch.setenv("CARE_DATA_KEYS_OLD", old)
+    if data_key is None:
+        monkeypatch.delenv("CARE_DATA_KEY", raising=False)
+    else:
+        monkeypatch.setenv("CARE_DATA_KEY", data_key)
+
+
+@pytest.mark.parametrize(("key", "old", "says"), [
+    (None, "", "CARE_DATA_KEY is missing"),
+    (DEMO_DATA_KEY, "", "demo key"),
+    ("too-short-to-be-a-key", "", "not a Fernet key"),
+    ("dGVzdC1vbmx5LWRhdGEta2V5LWZvci1weXRlc3QtISE=", "nope", "CARE_DATA_KEYS_OLD holds a key that is not a Fernet"),
+], ids=["missing", "demo", "malformed", "old-malformed"])
+def test_a_missing_demo_or_malformed_data_key_is_refused_outside_demo(monkeypatch, tmp_path, key, old, says):
+    _real_mode(monkeypatch, tmp_path, key, old)
+    with pytest.raises(ConfigError, match=says) as err:
+        check_settings(load_settings())
+    assert "python -m care new-key" in str(err.value)
+
+
+def test_a_real_data_key_and_old_keys_are_read(monkeypatch, tmp_path):
+    current, old1, old2 = (Fernet.generate_key().decode() for _ in range(3))
+    _real_mode(monkeypatch, tmp_path, current, f"{old1}, {old2}")
+    s = load_settings()
+    check_settings(s)
+    assert (s.data_key, s.data_keys_old) == (current, (old1, old2))
+
+
+def test_demo_mode_encrypts_with_the_demo_data_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("CARE_SECRETS_FILE", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("CARE_DEMO", "1")
+    monkeypatch.delenv("CARE_DATA_KEY", raising=False)
+    s = load_settings()
+    assert s.data_key == DEMO_DATA_KEY
+    check_settings(s)

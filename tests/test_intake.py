@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from care import intake
 from care.errors import DomainError, NotPermitted, StaleEdit, ValidationErrors
-from care.identity import identity_read
+from care.identity import identity_read, name_index
 from care.vocab import Stage
 from db.models import AuditEvent, Case, CaseCodeCounter, Identity, Organisation, Referral
 from tests.factories import make_actor, make_case, programme_id
@@ -35,7 +35,7 @@ def test_with_consent_a_case_its_identity_and_the_register_entry_are_written(ses
     assert case.consent_processing_on == date(2014, 3, 10) and case.consent_method == "written"
     ident = session.get(Identity, case.id)
     assert (ident.given_names, ident.family_names, ident.phone) == ("Ada", "Testperson", "+2348035550101")
-    assert ident.name_index == "ada testperson"
+    assert ident.name_index == name_index("Ada", "Testperson")
     referral = session.exec(select(Referral)).one()
     assert (referral.outcome, referral.case_id) == ("case", case.id)
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "case.create")).one()

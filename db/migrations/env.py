@@ -44,9 +44,14 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(_url())
-    with engine.connect() as conn:
-        _run(conn)
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            _run(conn)
+    finally:
+        # Also after a failed migration: a connection left open keeps SQLite's WAL from
+        # being checkpointed, and the pages it replaces (plain text, for the encryption
+        # step) would stay in the file.
+        engine.dispose()
 
 
 def _run(connection) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, json_field, ts_field, utcnow
+from db.types import EncryptedText
 
 
 class Case(Versioned, table=True):
@@ -65,16 +66,20 @@ class Case(Versioned, table=True):
 
 
 class Identity(Versioned, table=True):
-    """Who the person is. Shown only to users allowed to see it; every read is audited."""
+    """Who the person is. Shown only to users allowed to see it; every read is audited.
+
+    Names and contacts are encrypted at rest (`EncryptedText`).
+    """
 
     case_id: int = Field(foreign_key="care_case.id", primary_key=True)
-    given_names: str = Field(default="", sa_type=Text)
-    family_names: str = Field(default="", sa_type=Text)
-    aliases: str = Field(default="", sa_type=Text)
-    phone: str = Field(default="", sa_type=Text)
-    contact_return: str = Field(default="", sa_type=Text)
-    emergency_contact: str = Field(default="", sa_type=Text)
-    # Search key(s) for names, never the name itself once encryption is on.
+    given_names: str = Field(default="", sa_type=EncryptedText)
+    family_names: str = Field(default="", sa_type=EncryptedText)
+    aliases: str = Field(default="", sa_type=EncryptedText)
+    phone: str = Field(default="", sa_type=EncryptedText)
+    contact_return: str = Field(default="", sa_type=EncryptedText)
+    emergency_contact: str = Field(default="", sa_type=EncryptedText)
+    # One keyed hash per folded word of every name variant (care.identity.name_index):
+    # SQL can find a name without the name being stored.
     name_index: str = Field(default="", sa_type=Text, index=False)
 
 

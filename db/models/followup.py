@@ -8,6 +8,7 @@ from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, json_field
+from db.types import EncryptedText
 
 
 class FollowUp(Versioned, table=True):
@@ -22,8 +23,9 @@ class FollowUp(Versioned, table=True):
     done_on: date | None = None
     mode: str = Field(default="", max_length=20)  # visit|phone|video|partner
     reached: bool | None = None
-    living_where: str = Field(default="", sa_type=Text)
-    living_with: str = Field(default="", sa_type=Text)
+    # Where and with whom the person lives after return: an address and relatives' names.
+    living_where: str = Field(default="", sa_type=EncryptedText)
+    living_with: str = Field(default="", sa_type=EncryptedText)
     wellbeing: str = Field(default="", sa_type=Text)
     missed_reason: str = Field(default="", sa_type=Text)
     alarms: list[str] = json_field()

@@ -1,4 +1,8 @@
-"""The minors' procedure: guardian, best interests, family assessment, actors, escort."""
+"""The minors' procedure: guardian, best interests, family assessment, actors, escort.
+
+The names and contacts of the guardian, the escort, the person the child is handed over
+to and the actors' contact people are encrypted at rest (`EncryptedText`).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,16 @@ from sqlalchemy import DateTime, Text
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, utcnow
+from db.types import EncryptedText
 
 
 class MinorProcedure(Versioned, table=True):
     __tablename__ = "minor_procedure"
 
     case_id: int = Field(foreign_key="care_case.id", primary_key=True)
-    guardian_name: str = Field(default="", sa_type=Text)
+    guardian_name: str = Field(default="", sa_type=EncryptedText)
     guardian_organisation: str = Field(default="", max_length=200)
-    guardian_contact: str = Field(default="", sa_type=Text)
+    guardian_contact: str = Field(default="", sa_type=EncryptedText)
     bid_on: date | None = None
     bid_body: str = Field(default="", max_length=200)
     bid_person: str = Field(default="", max_length=200)
@@ -28,9 +33,9 @@ class MinorProcedure(Versioned, table=True):
     family_outcome: str | None = Field(default=None, max_length=20)  # positive|negative
     family_documents: str = Field(default="", sa_type=Text)
     escort_kind: str | None = Field(default=None, max_length=10)  # guardian|staff
-    escort_name: str = Field(default="", max_length=200)
+    escort_name: str = Field(default="", sa_type=EncryptedText)  # plain text: at most minors_write.TEXT_MAX
     handover_on: date | None = None
-    handover_to: str = Field(default="", max_length=200)
+    handover_to: str = Field(default="", sa_type=EncryptedText)
 
 
 class MinorActor(Versioned, table=True):
@@ -42,7 +47,7 @@ class MinorActor(Versioned, table=True):
     case_id: int = Field(foreign_key="care_case.id", index=True)
     actor: str = Field(max_length=40)
     required: bool = True
-    contact_name: str = Field(default="", max_length=200)
+    contact_name: str = Field(default="", sa_type=EncryptedText)
     contacted_on: date | None = None
     agreed: str = Field(default="", sa_type=Text)
 

@@ -1,0 +1,51 @@
+"""Key rotation: every encrypted value re-encrypted under the current data key.
+
+A key that may have leaked, or a yearly change, must not mean downtime or a database
+that half reads: the new key becomes CARE_DATA_KEY, the old one moves to
+CARE_DATA_KEYS_OLD (still read), and `python -m care rotate-key` rewrites every value
+and every name index in one transaction. After that the old key can be dropped.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
+
+from care.audit import audit_record
+from care.identity import name_index
+from db.models import Identity
+from db.types import EncryptedText
+
+
+def encrypted_columns() -> dict[str, list[str]]:
+    """Each table with encrypted columns, and those columns (read from the models)."""
+    found: dict[str, list[str]] = {}
+    for table in SQLModel.metadata.sorted_tables:
+        names = [c.name for c in table.columns if isinstance(c.type, EncryptedText)]
+        if names:
+            found[table.name] = names
+    return found
+
+
+def rotate_data_key(session: Session, *, username: str) -> dict[str, int]:
+    """Re-encrypt every encrypted column and recompute `Identity.name_index` with the
+    current key; return the rows rewritten per table. Audited with counts only.
+
+    Versions and `updated_at` are left alone: the content does not change, so a form
+    opened before the rotation can still be saved.
+    """
+    counts: dict[str, int] = {}
+    for table_name, columns in encrypted_columns().items():
+        table = SQLModel.metadata.tables[table_name]
+        key = list(table.primary_key.columns)
+        rows = session.execute(select(*key, *(table.c[c] for c in columns))).all()
+        for row in rows:
+            values = {c: getattr(row, c) for c in columns}  # decrypted with whichever key made them
+            if table_name == Identity.__tablename__:
+                values["name_index"] = name_index(values["given_names"], values["family_names"], values["aliases"])
+            # Bound through EncryptedText: written under the current key.
+            session.execute(update(table).where(*(k == getattr(row, k.name) for k in key)).values(**values))
+        counts[table_name] = len(rows)
+    audit_record(session, None, "data_key.rotate", entity="data_key", detail=counts, username=username)
+    return counts
