@@ -346,5 +346,6 @@ def identity_erase(session: Session, case_id: int) -> bool:
     """
     blank = {f.name: "" for f in fields(IdentityInput)} | {"name_index": ""}
     result = session.execute(update(Identity).where(Identity.case_id == case_id)
-                             .values(**blank, version=Identity.version + 1))
+                             .values(**blank, version=Identity.version + 1)
+                             .execution_options(synchronize_session=False))
     return result.rowcount == 1
