@@ -131,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     rs.add_argument("--yes", action="store_true", help="confirm: everything in the database is replaced")
     rs.set_defaults(func=_restore)
 
+    from care.bench.cli import add_parser as add_bench
+
+    add_bench(sub)
+
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="add a user (asks for the password)")
     add.add_argument("username")
