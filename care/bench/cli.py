@@ -28,6 +28,13 @@ def _pg_schema_url(url: str, size: int) -> str:
         hide_password=False)
 
 
+def _pg_drop(url: str, size: int) -> None:
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "care_bench_{size}" CASCADE'))
+    eng.dispose()
+
+
 def _database(size: int, workdir: Path, database_url: str | None, keep: bool) -> tuple[str, dict]:
     """The database of `size` cases: built now, or (with --keep) the one a previous run left."""
     if database_url:
@@ -65,6 +72,8 @@ def run(args) -> int:
                 print(f"error: the timing of {size} cases failed", file=sys.stderr)
                 return 1
             results[size] = json.loads(result_file.read_text())
+            if args.database_url:
+                _pg_drop(args.database_url, size)
     text_md = report.markdown(results, repeat=args.repeat, counts=counts)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text_md)
