@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 PORT   ?= 8501
 
-.PHONY: run serve test install db lock messages audit clean
+.PHONY: run serve test install db lock messages audit bench clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -33,6 +33,11 @@ test: install
 
 db: install
 	$(BIN)/python -m care init-db
+
+# Time every page, search and PDF on synthetic databases of 100, 1,000 and 10,000 cases
+# (about 15 minutes); writes bench/results.md. Options: make bench BENCH_ARGS="--repeat 5".
+bench: install
+	CARE_DEMO=1 $(BIN)/python -m care bench $(BENCH_ARGS)
 
 # Extract translatable strings and merge them into the French catalog.
 messages: install

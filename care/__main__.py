@@ -171,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     an.add_argument("--dry-run", action="store_true", help="only list the cases that would be anonymised")
     an.set_defaults(func=_anonymise)
 
+    from bench.cli import add_parser as add_bench
+
+    add_bench(sub)
+
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="add a user (asks for the password)")
     add.add_argument("username")

@@ -568,11 +568,15 @@ def alarms_open(session: Session, actor: Actor, *, limit: int = 50) -> list[Alar
     cases = session.exec(select(Case).where(Case.alarm_open == True,  # noqa: E712
                                             col(Case.programme_id).in_(actor.programme_ids))
                          .order_by(*urgency_order()).limit(limit)).all()
+    signs: dict[int, list] = {}  # one query for all the cases listed, not one per case
+    for case_id, alarms in session.exec(
+            select(FollowUp.case_id, FollowUp.alarms)
+            .where(col(FollowUp.case_id).in_([c.id for c in cases]), FollowUp.status == DONE)
+            .order_by(FollowUp.case_id, col(FollowUp.done_on).desc())).all():
+        signs.setdefault(case_id, []).append(alarms)
     out = []
     for case in cases:
-        signs = session.exec(select(FollowUp.alarms).where(FollowUp.case_id == case.id, FollowUp.status == DONE)
-                             .order_by(col(FollowUp.done_on).desc())).all()
-        latest = next((tuple(s) for s in signs if s), ())
+        latest = next((tuple(s) for s in signs.get(case.id, ()) if s), ())
         lines = case.alarm_note.splitlines()
         out.append(AlarmOpen(case.id, case.code, latest, lines[-1] if lines else "", case.risk_level))
     return out

@@ -8,8 +8,7 @@ from care import indicators
 from care.errors import DomainError, ValidationErrors
 from care.i18n import _, fmt_date
 from care.ui.auth import page_gate
-from care.ui.db import db_session
-from care.ui.indicators import export_buttons, programme_picker, show_table
+from care.ui.indicators import export_buttons, programme_picker, report_for, show_table
 
 actor = page_gate("indicators")
 st.title(_("Indicators"))
@@ -29,9 +28,7 @@ with st.form("indicators_period"):
     st.form_submit_button(_("Show"))
 
 try:
-    with db_session() as session:
-        report = indicators.indicators_report(session, actor, programme_id=programme.id, date_from=date_from,
-                                              date_to=date_to, today=date.today())
+    report = report_for(actor, programme.id, date_from, date_to, date.today())
 except ValidationErrors as err:
     for field, slot in (("date_from", from_error), ("date_to", to_error)):
         if field in err.errors:
