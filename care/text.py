@@ -16,6 +16,7 @@ import unicodedata
 from care.errors import Problems
 from care.i18n import _
 
+NOTE_MAX = 2000  # a note, reason or description in a TEXT column, where the module sets no other limit
 _MULTILINE_CONTROLS = frozenset("\n\t")
 
 
