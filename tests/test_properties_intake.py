@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,12 +16,14 @@ from db.models import Case
 from tests.factories import make_actor
 from tests.factories_intake import consent, details, identity, person, register
 from tests.properties import (
-    PROPERTY, expect, fair_text, hostile_date, hostile_int, hostile_text, rolled_back, stored_or_refused, unstorable,
+    PROPERTY, expect, fair_text, or_valid, hostile_date, hostile_int, hostile_text, rolled_back, stored_or_refused, unstorable,
 )
 
 IDENTITY_LIMITS = {"given_names": (NAME_MAX, False), "family_names": (NAME_MAX, False),
                    "aliases": (TEXT_MAX, True), "contact_return": (TEXT_MAX, True),
                    "emergency_contact": (TEXT_MAX, True)}
+VALID = {"given_names": "Ada", "family_names": "Testperson", "aliases": "", "contact_return": "Lagos",
+         "emergency_contact": ""}
 
 
 @pytest.fixture
@@ -33,7 +36,7 @@ def _unstorable_identity(values: dict) -> bool:
 
 
 @PROPERTY
-@given(values=st.fixed_dictionaries({k: hostile_text for k in IDENTITY_LIMITS}))
+@given(values=st.fixed_dictionaries({k: or_valid(VALID[k], hostile_text) for k in IDENTITY_LIMITS}))
 def test_a_new_case_keeps_the_names_and_contacts_exactly_or_refuses_them(session, coord, values):
     with rolled_back(session):
         result = stored_or_refused(session, lambda: register(session, coord, identity=identity(**values)),
@@ -47,7 +50,7 @@ def test_a_new_case_keeps_the_names_and_contacts_exactly_or_refuses_them(session
 
 
 @PROPERTY
-@given(region=hostile_text, organisation=hostile_text)
+@given(region=or_valid("Benin City", hostile_text), organisation=or_valid("Accueil (test)", hostile_text))
 def test_a_new_case_keeps_the_region_and_a_new_organisation_exactly_or_refuses_them(session, coord, region,
                                                                                       organisation):
     call = lambda: register(session, coord, person=person(return_region=region),  # noqa: E731
@@ -65,8 +68,8 @@ def test_a_new_case_keeps_the_region_and_a_new_organisation_exactly_or_refuses_t
 
 
 @PROPERTY
-@given(referral_on=hostile_date, birth=st.one_of(st.none(), hostile_date), consent_on=hostile_date,
-       age=st.one_of(st.none(), hostile_int))
+@given(referral_on=or_valid(date(2014, 3, 10), hostile_date), birth=or_valid(date(1994, 5, 1), hostile_date),
+       consent_on=or_valid(date(2014, 3, 10), hostile_date), age=or_valid(None, hostile_int))
 def test_far_dates_and_huge_ages_at_intake_are_stored_exactly_or_refused(session, coord, referral_on, birth,
                                                                          consent_on, age):
     call = lambda: register(session, coord, details=details(referral_date=referral_on),  # noqa: E731
@@ -86,7 +89,7 @@ def opened(session, coord):
 
 
 @PROPERTY
-@given(values=st.fixed_dictionaries({k: hostile_text for k in IDENTITY_LIMITS}))
+@given(values=st.fixed_dictionaries({k: or_valid(VALID[k], hostile_text) for k in IDENTITY_LIMITS}))
 def test_an_identity_edit_keeps_the_text_exactly_or_refuses_it_and_changes_nothing(session, coord, opened, values):
     with rolled_back(session):
         version = identity_read(session, coord, opened).version
