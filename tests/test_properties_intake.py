@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from care import intake
+from care.decisions import REASON_MAX, case_close, eligibility_decide
 from care.errors import ValidationErrors
 from care.identity import NAME_MAX, TEXT_MAX, IdentityInput, identity_edit, identity_read
 from db.models import Case
-from tests.factories import make_actor
+from care.vocab import Stage
+from tests.factories import make_actor, make_case
 from tests.factories_intake import consent, details, identity, person, register
 from tests.properties import (
     PROPERTY, expect, fair_text, or_valid, hostile_date, hostile_int, hostile_text, rolled_back, stored_or_refused, unstorable,
@@ -126,3 +128,30 @@ def test_a_register_refuses_nul_escape_and_lone_surrogates_next_to_the_field(ses
     assert "control character" in err.value.errors["given_names"]
     assert "surrogate" in err.value.errors["contact_return"]
     assert session.exec(select(func.count()).select_from(Case)).one() == 0
+
+
+# --- the coordinator's decisions: the reasons are free text --------------------------------
+
+
+@PROPERTY
+@given(reason=hostile_text, note=hostile_text, on=or_valid(date(2015, 6, 1), hostile_date))
+def test_the_reasons_of_a_decision_are_stored_exactly_or_refused(session, coord, reason, note, on):
+    today = date(2015, 6, 1)
+    with rolled_back(session):
+        case = make_case(session, stage=Stage.REFERRED)
+        call = lambda: eligibility_decide(session, coord, case.id, eligible=False, reason=reason,  # noqa: E731
+                                          expected_version=case.version)
+        decided = stored_or_refused(session, call, fields={"reason"},
+                                    must_refuse=unstorable(reason, limit=REASON_MAX, multiline=True))
+        if decided is not None:
+            assert session.get(Case, case.id, populate_existing=True).ineligible_reason == expect(reason,
+                                                                                                 multiline=True)
+        other = make_case(session, stage=Stage.FOLLOW_UP)
+        call = lambda: case_close(session, coord, other.id, reason="other", note=note, on=on,  # noqa: E731
+                                  expected_version=other.version, today=today)
+        closed = stored_or_refused(session, call, fields={"note", "on"},
+                                   must_refuse=unstorable(note, limit=REASON_MAX, multiline=True))
+        if closed is not None:
+            row = session.get(Case, other.id, populate_existing=True)
+            assert (row.closing_note, row.closed_on) == (expect(note, multiline=True), on)
+            assert row.referral_date <= on <= today
