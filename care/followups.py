@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, false, update
 from sqlmodel import Session, col, func, select
 
 from care.access import Actor, Role, case_get, is_coordinator_of, require_programme
 from care.audit import audit_record
-from care.caselist import urgency_order
+from care.caselist import CODE_MAX, urgency_order
 from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import N_, _, fmt_date
@@ -28,8 +28,8 @@ from care.schedule import (
     state_label,
 )
 from care.sections import Section, Table
-from care.text import checked_text, cleaned_text, text_problem
 from care.sides import Side, require_side, return_side_scope, works_on
+from care.text import checked_text, cleaned_text, searchable, text_problem
 from care.vocab import PLAN_SUBCATEGORIES, Stage, label
 from db.models import Case, FollowUp, FollowUpLineProgress, FollowUpScore, Plan, PlanLine, utcnow
 
@@ -236,8 +236,11 @@ def followup_cases(session: Session, actor: Actor, *, code: str = "", limit: int
     Closed cases keep their follow-ups in the case file.
     """
     stmt = select(Case.id).where(return_side_scope(actor), col(Case.stage).in_(FOLLOW_UP_STAGES))
-    if code.strip():
-        stmt = stmt.where(col(Case.code).ilike(f"%{code.strip()}%"))
+    code = searchable(code, limit=CODE_MAX)
+    if code is None:
+        stmt = stmt.where(false())
+    elif code:  # "_" and "%" are letters here, not wildcards
+        stmt = stmt.where(col(Case.code).icontains(code, autoescape=True))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(select(Case.id, Case.code, Case.stage, Case.alarm_open)
                         .where(col(Case.id).in_(stmt)).order_by(*urgency_order()).limit(limit)).all()

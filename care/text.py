@@ -74,3 +74,15 @@ def storable(value: str | None, *, limit: int, multiline: bool = False) -> bool:
     """True when `checked_text` would accept this text (for tests and previews)."""
     text = cleaned_text(value, multiline=multiline)
     return text_problem(text, limit=limit, multiline=multiline) is None
+
+
+def searchable(value: str | None, *, limit: int) -> str | None:
+    """A search text trimmed, or None when it cannot match anything stored: it holds what
+    stores refuse, or is longer than what it searches (`limit`).
+
+    A search is not a write: such text is not an error to show, it simply finds nothing,
+    instead of reaching the database (PostgreSQL refuses NUL even in a query, and SQLite a
+    query of a thousand words).
+    """
+    text = cleaned_text(value)
+    return None if len(text) > limit or _first_bad(text, multiline=True) else text

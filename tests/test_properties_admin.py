@@ -74,7 +74,8 @@ def test_programme_settings_are_stored_exactly_or_refused(session, admin, name, 
             assert (now.name, now.funder, now.start_date, now.end_date) == (expect(name), expect(funder), start, end)
             assert now.cap_per_person == pa._amount(cap, Problems(), "x")
             assert (now.retention_months, now.target_people, now.target_minors) == (retention, *targets)
-            assert {c.category: c.max_months for c in now.caps}["medical_care"] == pa._whole(cap_months, Problems(), "x")
+            months_cap = {c.category: c.max_months for c in now.caps}["medical_care"]
+            assert months_cap == pa._whole(cap_months, Problems(), "x")
             assert list(now.followup_months) == pa._months(months, Problems(), "x", required=True)
 
 

@@ -13,7 +13,7 @@ from care import assessment as a
 from care.text import NOTE_MAX
 from tests.factories import make_actor, make_case
 from tests.properties import (
-    PROPERTY, expect, or_valid, hostile_date, hostile_text, rolled_back, stored_or_refused, unstorable,
+    PROPERTY, expect, hostile_date, hostile_text, or_valid, rolled_back, stored_or_refused, unstorable,
 )
 
 TODAY = date(2014, 6, 1)
@@ -71,8 +71,8 @@ def test_a_needs_assessment_keeps_every_text_exactly_or_refuses_it(session, coor
     call = lambda: a.needs_assess(session, coord, case.id, data=data, based_on_version=0, today=TODAY)  # noqa: E731
     fields = {*a.NEEDS_TEXTS, f"{AREA}.note", "assessed_on"}
     with rolled_back(session):
-        saved = stored_or_refused(session, call, fields=fields,
-                                  must_refuse=any(unstorable(v, limit=NOTE_MAX, multiline=True) for v in texts.values()))
+        cannot = any(unstorable(v, limit=NOTE_MAX, multiline=True) for v in texts.values())
+        saved = stored_or_refused(session, call, fields=fields, must_refuse=cannot)
         if saved is not None:
             view = a.assessment_file(session, coord, case.id).needs
             for name in a.NEEDS_TEXTS:

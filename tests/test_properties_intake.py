@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from care import intake
+from care.caselist import CaseFilter, cases_list
 from care.decisions import REASON_MAX, case_close, eligibility_decide
 from care.errors import ValidationErrors
+from care.followups import followup_cases
 from care.identity import NAME_MAX, TEXT_MAX, IdentityInput, identity_edit, identity_read
-from db.models import Case
 from care.vocab import Stage
+from db.models import Case
 from tests.factories import make_actor, make_case
 from tests.factories_intake import consent, details, identity, person, register
 from tests.properties import (
-    PROPERTY, expect, fair_text, or_valid, hostile_date, hostile_int, hostile_text, rolled_back, stored_or_refused, unstorable,
+    PROPERTY, expect, fair_text, hostile_date, hostile_int, hostile_text, or_valid, rolled_back, stored_or_refused,
+    unstorable,
 )
 
 IDENTITY_LIMITS = {"given_names": (NAME_MAX, False), "family_names": (NAME_MAX, False),
@@ -155,3 +159,21 @@ def test_the_reasons_of_a_decision_are_stored_exactly_or_refused(session, coord,
             row = session.get(Case, other.id, populate_existing=True)
             assert (row.closing_note, row.closed_on) == (expect(note, multiline=True), on)
             assert row.referral_date <= on <= today
+
+
+# --- searches: hostile text finds nothing, never breaks ------------------------------------
+
+
+@PROPERTY
+@given(code=hostile_text, name=hostile_text)
+def test_a_search_with_hostile_text_finds_what_it_names_or_nothing(session, coord, opened, code, name):
+    rows, total = cases_list(session, coord, CaseFilter(code=code, name=name))
+    assert total == len(rows) <= 1
+    picks, found = followup_cases(session, coord, code=code)
+    assert found == len(picks) == 0  # the case is not in follow-up
+
+
+def test_a_code_search_takes_underscore_and_percent_as_letters(session, coord, opened):
+    assert cases_list(session, coord, CaseFilter(code="CARE-FR"))[1] == 1
+    assert cases_list(session, coord, CaseFilter(code="CARE_FR"))[1] == 0
+    assert cases_list(session, coord, CaseFilter(code="%"))[1] == 0

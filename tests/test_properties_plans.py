@@ -31,7 +31,8 @@ def coords(session):
 
 
 @PROPERTY
-@given(description=or_valid("Sewing machine", hostile_text), provider=or_valid("", hostile_text), planned_on=or_valid(date(2014, 6, 1), hostile_date),
+@given(description=or_valid("Sewing machine", hostile_text), provider=or_valid("", hostile_text),
+       planned_on=or_valid(date(2014, 6, 1), hostile_date),
        amount=or_valid("1 250,50", hostile_amount), currency=st.sampled_from(["EUR", "USD"]),
        rate=or_valid("0.92", hostile_amount), months=or_valid(None, hostile_int))
 def test_a_plan_line_is_stored_exactly_or_refused(session, coords, description, provider, planned_on, amount,
@@ -83,7 +84,8 @@ def approved(session, coords):
 
 
 @PROPERTY
-@given(amount=or_valid("12.5", hostile_amount), paid_on=or_valid(TODAY, hostile_date), receipt=or_valid("RC-1", hostile_text),
+@given(amount=or_valid("12.5", hostile_amount), paid_on=or_valid(TODAY, hostile_date),
+       receipt=or_valid("RC-1", hostile_text),
        reason=or_valid("Typed twice", hostile_text))
 def test_a_payment_and_its_cancellation_are_stored_exactly_or_refused(session, coords, approved, amount, paid_on,
                                                                        receipt, reason):
