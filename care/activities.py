@@ -25,6 +25,7 @@ from care.countries import country_name
 from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import N_, _, fmt_date
 from care.programmes import ProgrammeSettings, programme_settings
+from care.text import NOTE_MAX, checked_text
 from db.models import Activity, ActivityModule, ActivityParticipants, Case, Organisation, Referral, TrainingModule
 
 ACTIVITY_KINDS = {
@@ -169,10 +170,6 @@ def referrals_list(session: Session, actor: Actor, *, programme_id: int,
 # --- recording activities -----------------------------------------------------------
 
 
-def _clean(text: str | None) -> str:
-    return (text or "").strip()
-
-
 def _check_day(problems: Problems, settings: ProgrammeSettings, day: date | None, today: date,
                field_name: str = "held_on") -> None:
     if day is None:
@@ -198,10 +195,8 @@ def _validated(session: Session, settings: ProgrammeSettings, kind: str, values:
     if kind not in ACTIVITY_KINDS:
         raise DomainError(_("Unknown kind of activity."))
     _check_day(problems, settings, values.get("held_on"), today)
-    place, audience, note = (_clean(values.get(k)) for k in ("place", "audience", "note"))
-    for name, text in (("place", place), ("audience", audience)):
-        if len(text) > MAX_TEXT:
-            problems.add(name, _("Keep it under {n} characters.").format(n=MAX_TEXT))
+    place, audience = (checked_text(problems, k, values.get(k), limit=MAX_TEXT) for k in ("place", "audience"))
+    note = checked_text(problems, "note", values.get("note"), limit=NOTE_MAX, multiline=True)
     out = {"held_on": values.get("held_on"), "place": place, "audience": audience, "note": note,
            "participants": 0, "quantity": 0, "module_ids": (), "by_org_kind": {}}
     if kind == "meeting":
@@ -356,6 +351,10 @@ def referral_record(session: Session, actor: Actor, *, programme_id: int, today:
         problems.add("referral_date", _("The date is required."))
     elif referral_date > today:
         problems.add("referral_date", _("The date of a referral received cannot be in the future."))
+    elif not settings.in_period(referral_date):
+        problems.add("referral_date", _("The date is outside the programme's period ({start} to {end}).").format(
+            start=fmt_date(settings.start_date), end=fmt_date(settings.end_date)))
+    note = checked_text(problems, "note", note, limit=NOTE_MAX, multiline=True)
     if host_country not in settings.host_countries:
         problems.add("host_country", _("Choose one of the programme's host countries."))
     if organisation_id is not None:
@@ -369,7 +368,7 @@ def referral_record(session: Session, actor: Actor, *, programme_id: int, today:
         problems.add("outcome", _("A referral becomes a case when intake opens the case; choose another outcome here."))
     problems.raise_if_any()
     referral = Referral(programme_id=programme_id, host_country=host_country, organisation_id=organisation_id,
-                        referral_date=referral_date, outcome=outcome, note=_clean(note), created_by_id=actor.id)
+                        referral_date=referral_date, outcome=outcome, note=note, created_by_id=actor.id)
     session.add(referral)
     session.flush()
     audit_record(session, actor, "referral.record", entity="referral", entity_id=referral.id, detail={

@@ -17,10 +17,12 @@ from sqlmodel import Session, col, select
 from care.access import Actor, Role, case_get, require_programme
 from care.audit import audit_record
 from care.countries import language_name
+from care.days import latest_day
 from care.errors import DomainError, Problems, StaleEdit
 from care.i18n import N_, _, fmt_date
 from care.path import stage_move
 from care.sections import Section, Table
+from care.text import NOTE_MAX, checked_text, cleaned_text, text_problem
 from care.vocab import Stage, label, stage_label
 from db.models import Case, Mitigation, NeedRating, NeedsAssessment, RiskAssessment, RiskFactorRating, User
 
@@ -95,6 +97,7 @@ TIMELINE_PHRASES = {
 }
 
 MAX_WHO = 200  # the column's length
+NEEDS_TEXTS = ("work_experience", "skills", "languages", "aspirations", "opportunities")
 
 # --- the overall-level rule ---------------------------------------------------------
 
@@ -363,8 +366,8 @@ def _risk_problems(data: RiskInput, case: Case, current: RiskAssessment | None, 
             problems.add(f"{code}.source", _("Choose a source from the list."))
         elif f.rating != "none" and not f.source:
             problems.add(f"{code}.source", _("Say who gave this information."))
-        if f.rating in ("medium", "high") and not f.note.strip():
-            problems.add(f"{code}.note", _("Explain a medium or high rating in a note."))
+        required = _("Explain a medium or high rating in a note.") if f.rating in ("medium", "high") else None
+        checked_text(problems, f"{code}.note", f.note, limit=NOTE_MAX, multiline=True, required=required)
     if data.overall_level not in ("", *RISK_LEVELS):
         problems.add("overall_level", _("Choose a level from the list."))
     elif all_rated:
@@ -372,13 +375,19 @@ def _risk_problems(data: RiskInput, case: Case, current: RiskAssessment | None, 
         if data.overall_level and _RANK[data.overall_level] < _RANK[computed] and not data.justification.strip():
             problems.add("justification", _("The rule gives “{computed}”: write why the level is lower.").format(
                 computed=level_label(computed)))
+    checked_text(problems, "justification", data.justification, limit=NOTE_MAX, multiline=True)
     for i, m in enumerate(data.mitigations, start=1):
+        what_problem = text_problem(cleaned_text(m.what, multiline=True), limit=NOTE_MAX, multiline=True)
         if not (m.what.strip() and m.who.strip() and m.by_when):
             problems.add("mitigations", _("Mitigation {n}: say what will be done, who does it and by when.").format(
                 n=i))
         elif len(m.who.strip()) > MAX_WHO:
             problems.add("mitigations", _("Mitigation {n}: “who” is limited to {max} characters.").format(
                 n=i, max=MAX_WHO))
+        elif problem := what_problem or text_problem(cleaned_text(m.who), limit=MAX_WHO):
+            problems.add("mitigations", _("Mitigation {n}: {problem}").format(n=i, problem=problem))
+        elif m.by_when > latest_day(today):
+            problems.add("mitigations", _("Mitigation {n}: “by when” is too far ahead; check the year.").format(n=i))
         elif m.by_when < case.referral_date:  # a measure carried over from a reassessment may be past
             problems.add("mitigations", _("Mitigation {n}: “by when” cannot be before the referral ({day}).").format(
                 n=i, day=fmt_date(case.referral_date)))
@@ -405,15 +414,17 @@ def risk_assess(session: Session, actor: Actor, case_id: int, *, data: RiskInput
         session.flush()  # the old version stops being current before the new one starts
     risk = RiskAssessment(case_id=case.id, version_no=(current.version_no if current else 0) + 1,
                           assessed_on=data.assessed_on, author_id=actor.id, computed_level=computed,
-                          overall_level=overall, justification=data.justification.strip(), is_current=True)
+                          overall_level=overall, justification=cleaned_text(data.justification, multiline=True),
+                          is_current=True)
     session.add(risk)
     session.flush()
     for code in RISK_FACTORS:
         f = factors[code]
         session.add(RiskFactorRating(assessment_id=risk.id, factor=code, rating=f.rating, source=f.source or "",
-                                     note=f.note.strip()))
+                                     note=cleaned_text(f.note, multiline=True)))
     for m in data.mitigations:
-        session.add(Mitigation(assessment_id=risk.id, what=m.what.strip(), who=m.who.strip(), by_when=m.by_when))
+        session.add(Mitigation(assessment_id=risk.id, what=cleaned_text(m.what, multiline=True),
+                               who=cleaned_text(m.who), by_when=m.by_when))
     case.risk_level = overall
     session.add(case)
     audit_record(session, actor, "risk.assess", case_id=case.id, entity="risk_assessment", entity_id=risk.id,
@@ -434,10 +445,14 @@ def _needs_problems(data: NeedsInput, case: Case, current: NeedsAssessment | Non
         n = given.get(area)
         if n is None or n.priority not in PRIORITIES:
             problems.add(f"{area}.priority", _("Give a priority (“none” if there is no need)."))
+        else:
+            checked_text(problems, f"{area}.note", n.note, limit=NOTE_MAX, multiline=True)
     if data.education_level not in (None, "", *EDUCATION_LEVELS):
         problems.add("education_level", _("Choose a level from the list."))
-    if not data.aspirations.strip():
-        problems.add("aspirations", _("Write what the person wants to do after return, in their words."))
+    for name in NEEDS_TEXTS:
+        required = _("Write what the person wants to do after return, in their words.") if name == "aspirations" \
+            else None
+        checked_text(problems, name, getattr(data, name), limit=NOTE_MAX, multiline=True, required=required)
     return problems
 
 
@@ -455,15 +470,14 @@ def needs_assess(session: Session, actor: Actor, case_id: int, *, data: NeedsInp
         session.flush()
     needs = NeedsAssessment(
         case_id=case.id, version_no=(current.version_no if current else 0) + 1, assessed_on=data.assessed_on,
-        author_id=actor.id, education_level=data.education_level or "", work_experience=data.work_experience.strip(),
-        skills=data.skills.strip(), languages=data.languages.strip(), aspirations=data.aspirations.strip(),
-        opportunities=data.opportunities.strip(), is_current=True)
+        author_id=actor.id, education_level=data.education_level or "", is_current=True,
+        **{name: cleaned_text(getattr(data, name), multiline=True) for name in NEEDS_TEXTS})
     session.add(needs)
     session.flush()
     given = {n.area: n for n in data.needs}
     for area in NEED_AREAS:
         session.add(NeedRating(assessment_id=needs.id, area=area, priority=given[area].priority,
-                               note=given[area].note.strip()))
+                               note=cleaned_text(given[area].note, multiline=True)))
     audit_record(session, actor, "needs.assess", case_id=case.id, entity="needs_assessment", entity_id=needs.id,
                  detail={"version": needs.version_no,
                          "pressing": sorted(a for a in NEED_AREAS if given[a].priority in PRESSING)})

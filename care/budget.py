@@ -80,10 +80,10 @@ def amount_problem(value: Decimal | None) -> str | None:
         return _("Enter an amount, for example 1250.50.")
     if value <= 0:
         return _("The amount must be more than zero.")
+    if value >= MAX_AMOUNT:  # before quantize, which cannot hold more than 28 digits
+        return _("This amount is too large.")
     if value != value.quantize(CENT):
         return _("An amount has at most two decimals.")
-    if value >= MAX_AMOUNT:
-        return _("This amount is too large.")
     return None
 
 

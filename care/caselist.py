@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import exists
+from sqlalchemy import exists, false
 from sqlmodel import Session, col, func, select
 
 from care import identity
 from care.access import Actor, case_scope
+from care.text import searchable
 from care.vocab import Stage
 from db.models import Case, FollowUp, Programme
+
+CODE_MAX = 40  # the column's length: a longer code matches nothing
+NAME_SEARCH_MAX = 500  # longer than any name with its aliases is a paste, not a search
 
 RISK_ORDER = sql_case({"high": 0, "medium": 1, "low": 2}, value=Case.risk_level, else_=3)
 
@@ -68,10 +72,13 @@ def _filtered(actor: Actor, flt: CaseFilter):
         stmt = stmt.where(col(Case.stage).in_(flt.stages))
     if flt.minor is not None:
         stmt = stmt.where(Case.is_minor == flt.minor)
-    if flt.code.strip():
-        stmt = stmt.where(col(Case.code).ilike(f"%{flt.code.strip()}%"))
-    if flt.name.strip():
-        stmt = stmt.where(col(Case.id).in_(identity.case_ids_named(actor, flt.name)))
+    code, name = searchable(flt.code, limit=CODE_MAX), searchable(flt.name, limit=NAME_SEARCH_MAX)
+    if code is None or name is None:
+        return stmt.where(false())
+    if code:  # "_" and "%" are letters here, not wildcards
+        stmt = stmt.where(col(Case.code).icontains(code, autoescape=True))
+    if name:  # each word once: the search asks that the name holds every word
+        stmt = stmt.where(col(Case.id).in_(identity.case_ids_named(actor, " ".join(dict.fromkeys(name.split())))))
     if flt.overdue_on is not None:
         stmt = stmt.where(Case.stage != Stage.CLOSED, exists().where(
             FollowUp.case_id == Case.id, FollowUp.status == "planned", FollowUp.due_on < flt.overdue_on))

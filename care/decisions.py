@@ -17,6 +17,7 @@ from care.concurrency import claim
 from care.errors import DomainError, Problems
 from care.i18n import _
 from care.path import stage_move
+from care.text import checked_text
 from care.vocab import CLOSING_REASONS, Stage
 from db.models import Case, Referral
 
@@ -33,15 +34,12 @@ def eligibility_decide(session: Session, actor: Actor, case_id: int, *, eligible
                        expected_version: int) -> Case:
     """Confirm a referred case eligible (only if every criterion is met), or find it ineligible with a reason."""
     case = _coordinated_case(session, actor, case_id)
-    reason = reason.strip()
     if case.stage != Stage.REFERRED:
         raise DomainError(_("Eligibility is decided once, while the case is at the stage “Referred”."))
+    problems = Problems()
+    reason = checked_text(problems, "reason", reason, limit=REASON_MAX, multiline=True,
+                          required=None if eligible else _("Say why the case is not eligible."))
     if not eligible:
-        problems = Problems()
-        if not reason:
-            problems.add("reason", _("Say why the case is not eligible."))
-        elif len(reason) > REASON_MAX:
-            problems.add("reason", _("At most {n} characters.").format(n=REASON_MAX))
         problems.raise_if_any()
     claim(session, actor, Case, {"id": case.id}, expected_version)
     session.refresh(case)
@@ -62,19 +60,17 @@ def case_close(session: Session, actor: Actor, case_id: int, *, reason: str, not
     Closing because consent was withdrawn also records that follow-up consent ended that day.
     """
     case = _coordinated_case(session, actor, case_id)
-    note = note.strip()
+    today = today or date.today()
     problems = Problems()
     if reason not in CLOSING_REASONS:
         problems.add("reason", _("Choose a closing reason."))
-    if reason == "other" and not note:
-        problems.add("note", _("Say why the case is closed."))
-    if len(note) > REASON_MAX:
-        problems.add("note", _("At most {n} characters.").format(n=REASON_MAX))
+    note = checked_text(problems, "note", note, limit=REASON_MAX, multiline=True,
+                        required=_("Say why the case is closed.") if reason == "other" else None)
     if on is None:
         problems.add("on", _("Give the closing date."))
     elif on < case.referral_date:
         problems.add("on", _("The closing date cannot be before the referral date."))
-    elif today is not None and on > today:
+    elif on > today:
         problems.add("on", _("The closing date cannot be in the future."))
     problems.raise_if_any()
     claim(session, actor, Case, {"id": case.id}, expected_version)

@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, false, update
 from sqlmodel import Session, col, func, select
 
 from care.access import Actor, Role, case_get, is_coordinator_of, require_programme
 from care.audit import audit_record
-from care.caselist import urgency_order
+from care.caselist import CODE_MAX, urgency_order
 from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import N_, _, fmt_date
@@ -29,6 +29,7 @@ from care.schedule import (
 )
 from care.sections import Section, Table
 from care.sides import Side, require_side, return_side_scope, works_on
+from care.text import checked_text, cleaned_text, searchable, text_problem
 from care.vocab import PLAN_SUBCATEGORIES, Stage, label
 from db.models import Case, FollowUp, FollowUpLineProgress, FollowUpScore, Plan, PlanLine, utcnow
 
@@ -235,8 +236,11 @@ def followup_cases(session: Session, actor: Actor, *, code: str = "", limit: int
     Closed cases keep their follow-ups in the case file.
     """
     stmt = select(Case.id).where(return_side_scope(actor), col(Case.stage).in_(FOLLOW_UP_STAGES))
-    if code.strip():
-        stmt = stmt.where(col(Case.code).ilike(f"%{code.strip()}%"))
+    code = searchable(code, limit=CODE_MAX)
+    if code is None:
+        stmt = stmt.where(false())
+    elif code:  # "_" and "%" are letters here, not wildcards
+        stmt = stmt.where(col(Case.code).icontains(code, autoescape=True))
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(select(Case.id, Case.code, Case.stage, Case.alarm_open)
                         .where(col(Case.id).in_(stmt)).order_by(*urgency_order()).limit(limit)).all()
@@ -372,7 +376,7 @@ def closable_as(session: Session, case: Case) -> list[str]:
 
 
 def _text(value) -> str:
-    return str(value or "").strip()
+    return cleaned_text(str(value or ""), multiline=True)
 
 
 def _check_entry(session: Session, case: Case, entry: FollowUpEntry, today: date) -> None:
@@ -386,8 +390,7 @@ def _check_entry(session: Session, case: Case, entry: FollowUpEntry, today: date
     if entry.mode not in MODES:
         p.add("mode", _("Choose how the follow-up was done."))
     for name in ("living_where", "living_with", "wellbeing", "alarm_note"):
-        if len(_text(getattr(entry, name))) > MAX_TEXT:
-            p.add(name, _("Keep this under {n} characters.").format(n=MAX_TEXT))
+        checked_text(p, name, _text(getattr(entry, name)), limit=MAX_TEXT, multiline=True)
     for item, score in entry.scores.items():
         if item not in ITEM_DIMENSION:
             p.add(f"score_{item}", _("This is not a question of the check."))
@@ -471,10 +474,8 @@ def followup_miss(session: Session, actor: Actor, followup_id: int, *, reason: s
         raise DomainError(_("This follow-up is not due yet: it can be recorded as missed from {date}.").format(
             date=fmt_date(f.due_on - timedelta(days=DUE_WITHIN_DAYS))), field="missed_reason")
     p = Problems()
-    if not _text(reason):
-        p.add("missed_reason", _("Say why the follow-up did not happen."))
-    elif len(_text(reason)) > MAX_TEXT:
-        p.add("missed_reason", _("Keep this under {n} characters.").format(n=MAX_TEXT))
+    checked_text(p, "missed_reason", _text(reason), limit=MAX_TEXT, multiline=True,
+                 required=_("Say why the follow-up did not happen."))
     p.raise_if_any()
     claim(session, actor, FollowUp, {"id": f.id}, expected_version)
     f.status, f.reached, f.done_on, f.missed_reason, f.logged_by_id = MISSED, False, None, _text(reason), actor.id
@@ -538,8 +539,8 @@ def case_alarm_close(session: Session, actor: Actor, case_id: int, *, note: str,
         raise DomainError(_("This case has no open alarm."))
     if not _text(note):
         raise DomainError(_("Say how the alarm was dealt with."), field="close_note")
-    if len(_text(note)) > MAX_TEXT:
-        raise DomainError(_("Keep this under {n} characters.").format(n=MAX_TEXT), field="close_note")
+    if problem := text_problem(_text(note), limit=MAX_TEXT, multiline=True):
+        raise DomainError(problem, field="close_note")
     claim(session, actor, Case, {"id": case.id}, case.version)
     case.alarm_open = False
     case.alarm_note = "\n".join(x for x in (case.alarm_note, _note_line(today, _("alarm closed: {note}").format(

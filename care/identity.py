@@ -25,6 +25,7 @@ from care.audit import audit_record
 from care.concurrency import claim
 from care.errors import NotPermitted, Problems
 from care.i18n import _
+from care.text import checked_text
 from db.models import Case, Identity
 
 NAME_MAX = 200
@@ -137,16 +138,14 @@ def phone_e164(raw: str, region: str) -> str | None:
 def _cleaned(data: IdentityInput, *, region: str, problems: Problems, previous: IdentityInput | None = None
              ) -> IdentityInput:
     """Trimmed values; a phone in E.164. An unchanged phone is kept as it was stored."""
-    given, family = data.given_names.strip(), data.family_names.strip()
+    given = checked_text(problems, "given_names", data.given_names, limit=NAME_MAX)
+    family = checked_text(problems, "family_names", data.family_names, limit=NAME_MAX)
     if not given and not family:
         problems.add("given_names", _("Give at least one name (given or family name)."))
-    for name, value in (("given_names", given), ("family_names", family)):
-        if len(value) > NAME_MAX:
-            problems.add(name, _("At most {n} characters.").format(n=NAME_MAX))
-    for name in ("aliases", "contact_return", "emergency_contact"):
-        if len(getattr(data, name).strip()) > TEXT_MAX:
-            problems.add(name, _("At most {n} characters.").format(n=TEXT_MAX))
-    phone = data.phone.strip()
+    # Aliases may be listed one a line; contacts are addresses written over several lines.
+    texts = {name: checked_text(problems, name, getattr(data, name), limit=TEXT_MAX, multiline=True)
+             for name in ("aliases", "contact_return", "emergency_contact")}
+    phone = checked_text(problems, "phone", data.phone, limit=NAME_MAX)
     if phone and not (previous is not None and phone == previous.phone):
         normal = phone_e164(phone, region)
         if normal is None:
@@ -154,8 +153,7 @@ def _cleaned(data: IdentityInput, *, region: str, problems: Problems, previous: 
                                     "for example +234 803 555 0123."))
         else:
             phone = normal
-    return IdentityInput(given_names=given, family_names=family, aliases=data.aliases.strip(), phone=phone,
-                         contact_return=data.contact_return.strip(), emergency_contact=data.emergency_contact.strip())
+    return IdentityInput(given_names=given, family_names=family, phone=phone, **texts)
 
 
 def identity_problems(data: IdentityInput, *, region: str, problems: Problems) -> IdentityInput:

@@ -27,6 +27,7 @@ from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import N_, _, fmt_date
 from care.programmes import ProgrammeSettings, programme_settings, programmes_for
 from care.sections import Section
+from care.text import checked_text
 from care.vocab import (
     CONSENT_METHODS, EXPLOITATION_FORMS, IDENTIFIED_BY, LABOUR_SECTORS, ORGANISATION_TYPES, SEX, Stage, label,
 )
@@ -35,6 +36,7 @@ from db.models import Case, Organisation, Referral
 ADULT_AGE = 18
 OLDEST_AGE = 100
 REGION_MAX = 200
+ORGANISATION_MAX = 200
 
 # HTCDS methods of control, methods of recruitment and vulnerabilities: optional at intake.
 CONTROL_METHODS = {
@@ -277,8 +279,7 @@ def _check_referral(session: Session, programme: ProgrammeSettings, host: str, d
         if org is None or org.retired or org.country != host:
             problems.add("organisation", _("Choose a referring organisation of the host country."))
     elif details.new_organisation.strip():
-        if len(details.new_organisation.strip()) > 200:
-            problems.add("organisation", _("At most {n} characters.").format(n=200))
+        checked_text(problems, "organisation", details.new_organisation, limit=ORGANISATION_MAX)
         if details.new_organisation_type not in ORGANISATION_TYPES:
             problems.add("organisation_type", _("Choose the type of the new organisation."))
     elif details.identified_by != "self_referral":
@@ -329,11 +330,8 @@ def _check_person(person: PersonInput, *, referral_date: date | None, problems: 
         problems.add("return_country", _(
             "{country} is a member of the European Union: the programme assists returns to countries outside the "
             "EU only.").format(country=country_name(person.return_country)))
-    region = person.return_region.strip()
-    if not region:
-        problems.add("return_region", _("Give the region or town of return."))
-    elif len(region) > REGION_MAX:
-        problems.add("return_region", _("At most {n} characters.").format(n=REGION_MAX))
+    region = checked_text(problems, "return_region", person.return_region, limit=REGION_MAX,
+                          required=_("Give the region or town of return."))
     return replace(person, return_region=region, labour_sector=sector, return_country=person.return_country.upper(),
                    nationality=person.nationality.upper(), languages=tuple(dict.fromkeys(person.languages)),
                    exploitation_forms=tuple(dict.fromkeys(person.exploitation_forms)),

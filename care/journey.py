@@ -20,12 +20,14 @@ from care.access import Actor, case_get, case_scope
 from care.audit import audit_record
 from care.concurrency import claim
 from care.countries import country_name
+from care.days import latest_day
 from care.errors import DomainError, Problems
 from care.i18n import N_, _, fmt_date
 from care.path import missing_for, stage_move
 from care.schedule import followups_schedule
 from care.sections import Section, Table
 from care.sides import Side, require_side, works_on
+from care.text import cleaned_text, checked_text
 from care.vocab import Stage
 from db.models import Case, ChecklistItem, User
 
@@ -271,8 +273,8 @@ def _closed_message(side: Side, stage: Stage) -> str:
     return _("The arrival assistance is over: the arrival checklist is closed.")
 
 
-def _text(value) -> str:
-    return str(value or "").strip()
+def _text(value, *, multiline: bool = False) -> str:
+    return cleaned_text(str(value or ""), multiline=multiline)
 
 
 def _normalised(entry: ChecklistEntry) -> tuple[bool, date | None, str, dict]:
@@ -287,7 +289,7 @@ def _normalised(entry: ChecklistEntry) -> tuple[bool, date | None, str, dict]:
             value = _text(value)
         if value not in (None, ""):
             details[name] = value
-    return bool(entry.needed), entry.done_on, _text(entry.note), details
+    return bool(entry.needed), entry.done_on, _text(entry.note, multiline=True), details
 
 
 def unchanged(entry: ChecklistEntry, row: ChecklistRow) -> bool:
@@ -314,17 +316,17 @@ def _check(p: Problems, case: Case, side: Side, entry: ChecklistEntry, today: da
         elif side == Side.ARRIVAL and done_on < case.departure_date:
             p.add(key("done_on"), _("This date is before the departure ({date}).").format(
                 date=fmt_date(case.departure_date)))
-    if len(note) > MAX_NOTE:
-        p.add(key("note"), _("Keep the note under {n} characters.").format(n=MAX_NOTE))
+    checked_text(p, key("note"), note, limit=MAX_NOTE, multiline=True)
     for name in ("route", "transit", "receiving_focal_point"):
-        if len(_text(entry.details.get(name))) > MAX_TEXT:
-            p.add(key(name), _("Keep this under {n} characters.").format(n=MAX_TEXT))
+        checked_text(p, key(name), _text(entry.details.get(name)), limit=MAX_TEXT)
     done = needed and done_on is not None
     if entry.item == "flight_booked":
         flight = entry.details.get("flight_date")
         if flight is not None and flight < case.referral_date:
             p.add(key("flight_date"), _("This date is before the referral ({date}).").format(
                 date=fmt_date(case.referral_date)))
+        elif flight is not None and flight > latest_day(today):
+            p.add(key("flight_date"), _("This date is too far ahead; check the year."))
         if done and flight is None:
             p.add(key("flight_date"), _("Give the flight date."))
         if done and not details.get("route"):

@@ -24,10 +24,12 @@ from care.minors import (
     ALWAYS_REQUIRED, BID_OUTCOMES, CHILD_VIEW_STEPS, DEPARTED_OR_LATER, ESCORT_KINDS, FAMILY_OUTCOMES, MINOR_ACTORS,
     NOT_REQUIRED_BY_DEFAULT, check_before_departure, check_open, minor_case, procedure_of,
 )
+from care.text import checked_text
 from care.vocab import Stage, label
 from db.models import ChildView, MinorActor, MinorProcedure
 
 TEXT_MAX = 200  # the short text columns of minor_procedure and minor_actor
+EARLIEST = date(1900, 1, 1)
 
 
 # --- validation helpers ----------------------------------------------------------------
@@ -43,15 +45,14 @@ def _day(problems: Problems, field: str, value: date | None, *, today: date, req
         problems.add(field, _("This date is in the future."))
     elif not_before is not None and value < not_before:
         problems.add(field, not_before_text or _("This date is too early."))
+    elif value < EARLIEST:  # a mistyped year, where the rule has no earlier anchor
+        problems.add(field, _("This date is too early."))
 
 
 def _text(problems: Problems, field: str, value: str, *, required: bool = False, limit: int = TEXT_MAX) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        problems.add(field, _("This field is required."))
-    elif len(value) > limit:
-        problems.add(field, _("Use at most {n} characters.").format(n=limit))
-    return value
+    """The short columns hold one line; the long ones (reasons, documents, words) may hold several."""
+    return checked_text(problems, field, value, limit=limit, multiline=limit > TEXT_MAX,
+                        required=_("This field is required.") if required else None)
 
 
 def _before_referral() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import unicodedata
 
 import bcrypt
 
@@ -35,6 +36,9 @@ def check_password(password: str, hashed: str) -> bool:
 
 def password_problem(password: str, *, username: str = "", name: str = "") -> str | None:
     """Why this password is refused, or None if it is acceptable."""
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in password):
+        return _("The password contains a control character or a broken one (an unpaired surrogate): "
+                 "type it again.")
     if len(password) < MIN_LENGTH:
         return _("The password must have at least {n} characters.").format(n=MIN_LENGTH)
     if len(password.encode("utf-8")) > 72:

@@ -22,6 +22,7 @@ from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import N_, _, fmt_date, fmt_money
 from care.programmes import programme_settings
+from care.text import NOTE_MAX, checked_text
 from care.vocab import Stage
 from db.models import Case, FollowUp, Payment, Plan, PlanLine, utcnow
 
@@ -32,6 +33,7 @@ PAYMENT_METHODS = {
 }
 MONITORING_AFTER = timedelta(days=30)
 MONITORING = "monitoring"
+RECEIPT_MAX = 100  # the column's length
 
 
 def paid_by_line(session: Session, case_id: int) -> dict[int, Decimal]:
@@ -105,11 +107,8 @@ def payment_record(session: Session, actor: Actor, *, line_id: int | None, paid_
             paid=fmt_money(paid, currency)))
     if method not in PAYMENT_METHODS:
         problems.add("method", _("Choose how it was paid."))
-    receipt_ref = (receipt_ref or "").strip()
-    if not receipt_ref:
-        problems.add("receipt_ref", _("Give the reference of the receipt."))
-    elif len(receipt_ref) > 100:
-        problems.add("receipt_ref", _("At most {n} characters.").format(n=100))
+    receipt_ref = checked_text(problems, "receipt_ref", receipt_ref, limit=RECEIPT_MAX,
+                               required=_("Give the reference of the receipt."))
     problems.raise_if_any()
     payment = Payment(plan_line_id=line.id, paid_on=paid_on, amount=value, method=method, receipt_ref=receipt_ref,
                       recorded_by_id=actor.id)
@@ -132,11 +131,10 @@ def payment_cancel(session: Session, actor: Actor, *, payment_id: int | None, re
     if payment.cancelled_at is not None:
         raise DomainError(_("This payment was already cancelled on {day}.").format(
             day=fmt_date(payment.cancelled_at, "short")), field="payment")
-    reason = (reason or "").strip()
-    if not reason:
-        problems = Problems()
-        problems.add("reason", _("Say why the payment is cancelled."))
-        problems.raise_if_any()
+    problems = Problems()
+    reason = checked_text(problems, "reason", reason, limit=NOTE_MAX, multiline=True,
+                          required=_("Say why the payment is cancelled."))
+    problems.raise_if_any()
     payment.cancelled_at, payment.cancelled_by_id, payment.cancel_reason = utcnow(), actor.id, reason
     session.add(payment)
     session.flush()

@@ -27,11 +27,13 @@ from care.budget import (
 )
 from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
-from care.i18n import N_, _, fmt_money
+from care.days import latest_day
+from care.i18n import N_, _, fmt_date, fmt_money
 from care.path import stage_move
 from care.payments import monitoring_sync, paid_by_line
 from care.programmes import programme_settings
 from care.sections import Section
+from care.text import NOTE_MAX, checked_text
 from care.vocab import PLAN_SUBCATEGORIES, Stage, label
 from db.models import AuditEvent, Case, NeedRating, NeedsAssessment, Plan, PlanLine, utcnow
 
@@ -64,6 +66,8 @@ FLAGGED_PRIORITIES = ("urgent", "high")
 # The actions that make someone an author of a revision (and so not its approver).
 _WRITES = ("plan.create", "plan.revise", "plan.line_add", "plan.line_edit", "plan.line_remove", "plan.submit")
 MAX_MONTHS = 120
+DESCRIPTION_MAX = 2000
+PROVIDER_MAX = 200  # the column's length
 
 
 def status_label(status: str) -> str:
@@ -254,15 +258,16 @@ def _line_values(session: Session, case: Case, data: LineInput) -> dict:
     if data.subcategory not in PLAN_SUBCATEGORIES:
         problems.add("subcategory", _("Choose what kind of help this line is."))
     category = PLAN_SUBCATEGORIES.get(data.subcategory, ("", ""))[0]
-    description, provider = (data.description or "").strip(), (data.provider or "").strip()
-    if not description:
-        problems.add("description", _("Say what this line pays for."))
-    elif len(description) > 2000:
-        problems.add("description", _("At most {n} characters.").format(n=2000))
-    if len(provider) > 200:
-        problems.add("provider", _("At most {n} characters.").format(n=200))
+    description = checked_text(problems, "description", data.description, limit=DESCRIPTION_MAX, multiline=True,
+                               required=_("Say what this line pays for."))
+    provider = checked_text(problems, "provider", data.provider, limit=PROVIDER_MAX)
     if data.planned_on is None:
         problems.add("planned_on", _("Give the planned date."))
+    elif data.planned_on < case.referral_date:
+        problems.add("planned_on", _("A line cannot be planned before the referral ({day}).").format(
+            day=fmt_date(case.referral_date)))
+    elif data.planned_on > latest_day(date.today()):
+        problems.add("planned_on", _("This date is too far ahead; check the year."))
     amount = parse_decimal(data.amount)
     if problem := amount_problem(amount):
         problems.add("amount", problem)
@@ -433,6 +438,9 @@ def _decidable(session: Session, actor: Actor, plan_id: int) -> tuple[Plan, Case
 def plan_approve(session: Session, actor: Actor, *, plan_id: int, expected_version: int, comment: str = "") -> Plan:
     """Four eyes, within the caps: the revision comes into force and the one before it is superseded."""
     plan, case = _decidable(session, actor, plan_id)
+    problems = Problems()
+    comment = checked_text(problems, "comment", comment, limit=NOTE_MAX, multiline=True)
+    problems.raise_if_any()
     lines = plan_lines(session, plan.id)
     _refuse_if_over(session, case, plan, lines)
     claim(session, actor, Plan, {"id": plan.id}, expected_version)
@@ -442,7 +450,7 @@ def plan_approve(session: Session, actor: Actor, *, plan_id: int, expected_versi
         _audit(session, actor, "plan.supersede", previous, by_revision=plan.revision_no)
     plan.status = PlanStatus.APPROVED
     plan.decided_by_id, plan.decided_at = actor.id, utcnow()
-    plan.decision_comment = (comment or "").strip()
+    plan.decision_comment = comment
     plan.caps_snapshot = programme_settings(session, case.programme_id).snapshot()
     session.add(plan)
     session.flush()
@@ -456,11 +464,10 @@ def plan_approve(session: Session, actor: Actor, *, plan_id: int, expected_versi
 def plan_reject(session: Session, actor: Actor, *, plan_id: int, expected_version: int, comment: str) -> Plan:
     """Back to the author with the reason; the author revises it into a new revision."""
     plan, _case = _decidable(session, actor, plan_id)
-    comment = (comment or "").strip()
-    if not comment:
-        problems = Problems()
-        problems.add("comment", _("Say why the plan is rejected, so that it can be revised."))
-        problems.raise_if_any()
+    problems = Problems()
+    comment = checked_text(problems, "comment", comment, limit=NOTE_MAX, multiline=True,
+                           required=_("Say why the plan is rejected, so that it can be revised."))
+    problems.raise_if_any()
     claim(session, actor, Plan, {"id": plan.id}, expected_version)
     plan.status = PlanStatus.REJECTED
     plan.decided_by_id, plan.decided_at, plan.decision_comment = actor.id, utcnow(), comment

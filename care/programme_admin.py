@@ -21,11 +21,13 @@ from sqlmodel import Session, col, delete, select
 
 from care.access import Actor, Role, require
 from care.audit import audit_record
+from care.budget import MAX_AMOUNT
 from care.concurrency import claim
 from care.countries import all_country_codes, country_name, is_country, is_eu_member
 from care.errors import DomainError, Problems
 from care.i18n import _, current_language, fmt_date
 from care.programmes import ProgrammeSettings, programme_settings, programmes_for
+from care.text import checked_text
 from care.vocab import PLAN_CATEGORIES, PLAN_SUBCATEGORIES
 from db.models import BudgetCap, Case, Plan, Programme, ProgrammeCountry, ProgrammeHistory, User, utcnow
 
@@ -33,6 +35,10 @@ CAP_CODES = tuple(PLAN_CATEGORIES) + tuple(PLAN_SUBCATEGORIES)
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,19}$")
 
 Amount = str | Decimal | None
+NAME_MAX, FUNDER_MAX = 200, 300  # the columns' lengths
+MONTHS_MAX = 1200  # a hundred years: any longer is a typing slip (and would not fit the column)
+TARGET_MAX = 10_000_000
+EARLIEST, LATEST = date(1990, 1, 1), date(2200, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,12 @@ def _amount(value: Amount, problems: Problems, field_name: str) -> Decimal | Non
         except NumberFormatError:
             problems.add(field_name, _("“{value}” is not an amount.").format(value=value.strip()))
             return None
-    if amount < 0:
+    if not amount.is_finite():  # Babel reads "NaN" and "Infinity" as numbers
+        problems.add(field_name, _("“{value}” is not an amount.").format(value=str(value).strip()))
+        return None
+    if amount >= MAX_AMOUNT:  # before quantize, which cannot hold more than 28 digits
+        problems.add(field_name, _("This amount is too large."))
+    elif amount < 0:
         problems.add(field_name, _("An amount cannot be negative."))
     elif amount != amount.quantize(Decimal("0.01")):
         problems.add(field_name, _("An amount has at most two decimals."))
@@ -121,6 +132,8 @@ def _whole(value: str | int | None, problems: Problems, field_name: str) -> int 
         return None
     if number <= 0:
         problems.add(field_name, _("A number of months must be at least 1."))
+    elif number > MONTHS_MAX:
+        problems.add(field_name, _("At most {n} months.").format(n=MONTHS_MAX))
     return number
 
 
@@ -139,6 +152,8 @@ def _months(value: str | Sequence[int], problems: Problems, field_name: str, *, 
         return []
     if any(m <= 0 for m in months):
         problems.add(field_name, _("Follow-up months count from the return: each is at least 1."))
+    elif any(m > MONTHS_MAX for m in months):
+        problems.add(field_name, _("At most {n} months.").format(n=MONTHS_MAX))
     elif any(b <= a for a, b in zip(months, months[1:])):
         problems.add(field_name, _("List the follow-up months in increasing order, each once."))
     return months
@@ -165,14 +180,15 @@ class _Clean:
 def _clean(data: ProgrammeInput) -> _Clean:
     """Validate every field at once; the values as they will be stored."""
     problems = Problems()
-    if not data.name.strip():
-        problems.add("name", _("The name is required."))
-    elif len(data.name.strip()) > 200:
-        problems.add("name", _("At most {n} characters.").format(n=200))
-    if len(data.funder.strip()) > 300:
-        problems.add("funder", _("At most {n} characters.").format(n=300))
+    name = checked_text(problems, "name", data.name, limit=NAME_MAX, required=_("The name is required."))
+    funder = checked_text(problems, "funder", data.funder, limit=FUNDER_MAX)
+    if data.start_date < EARLIEST:
+        problems.add("start_date", _("Check the year: a programme starts in {year} or later.").format(
+            year=EARLIEST.year))
     if data.start_date > data.end_date:
         problems.add("end_date", _("The period ends before it starts."))
+    elif data.end_date > LATEST:
+        problems.add("end_date", _("Check the year: a programme ends by {year}.").format(year=LATEST.year))
     hosts = _countries(data.host_countries, problems, "host_countries", _("Choose at least one host country."))
     returns = _countries(data.return_countries, problems, "return_countries",
                          _("Choose at least one eligible return country."))
@@ -181,11 +197,12 @@ def _clean(data: ProgrammeInput) -> _Clean:
         problems.add("return_countries", _("Return is to a country outside the EU; these were EU members on {day}: "
                                            "{names}").format(day=fmt_date(data.start_date),
                                                              names=", ".join(country_name(c) for c in in_eu)))
-    if data.target_people < 0:
-        problems.add("target_people", _("A target cannot be negative."))
-    if data.target_minors < 0:
-        problems.add("target_minors", _("A target cannot be negative."))
-    elif data.target_people > 0 and data.target_minors > data.target_people:
+    for name_ in ("target_people", "target_minors"):
+        if getattr(data, name_) < 0:
+            problems.add(name_, _("A target cannot be negative."))
+        elif getattr(data, name_) > TARGET_MAX:
+            problems.add(name_, _("A target is at most {n}.").format(n=TARGET_MAX))
+    if "target_minors" not in problems.errors and 0 < data.target_people < data.target_minors:
         problems.add("target_minors", _("The minors are part of the people assisted: at most {n}.").format(
             n=data.target_people))
     currency = data.currency.strip().upper()
@@ -204,9 +221,11 @@ def _clean(data: ProgrammeInput) -> _Clean:
     followup_minor = _months(data.followup_months_minor, problems, "followup_months_minor", required=False)
     if data.retention_months <= 0:
         problems.add("retention_months", _("A number of months must be at least 1."))
+    elif data.retention_months > MONTHS_MAX:
+        problems.add("retention_months", _("At most {n} months.").format(n=MONTHS_MAX))
     problems.raise_if_any()
     values = {
-        "name": data.name.strip(), "funder": data.funder.strip(), "start_date": data.start_date,
+        "name": name, "funder": funder, "start_date": data.start_date,
         "end_date": data.end_date, "currency": currency, "target_people": data.target_people,
         "target_minors": data.target_minors, "cap_per_person": cap_per_person, "followup_months": followup,
         "followup_months_minor": followup_minor, "retention_months": data.retention_months,
@@ -321,14 +340,11 @@ def programme_copy(session: Session, actor: Actor, *, source_id: int, code: str,
         problems.add("code", _("A code has 2 to 20 capital letters, digits or underscores, starting with a letter."))
     elif session.exec(select(Programme.id).where(Programme.code == code)).first() is not None:
         problems.add("code", _("This code is taken."))
-    if not name.strip():
-        problems.add("name", _("The name is required."))
-    elif len(name.strip()) > 200:
-        problems.add("name", _("At most {n} characters.").format(n=200))
+    name = checked_text(problems, "name", name, limit=NAME_MAX, required=_("The name is required."))
     problems.raise_if_any()
-    snapshot = {**_snapshot_of(source), "name": name.strip()}
+    snapshot = {**_snapshot_of(source), "name": name}
     programme = Programme(
-        code=code, name=name.strip(), funder=source.funder, start_date=source.start_date, end_date=source.end_date,
+        code=code, name=name, funder=source.funder, start_date=source.start_date, end_date=source.end_date,
         currency=source.currency, target_people=source.target_people, target_minors=source.target_minors,
         cap_per_person=source.cap_per_person, followup_months=list(source.followup_months),
         followup_months_minor=list(source.followup_months_minor), retention_months=source.retention_months,

@@ -18,6 +18,7 @@ from care.concurrency import claim
 from care.countries import is_country
 from care.errors import NotPermitted, Problems
 from care.i18n import _
+from care.text import checked_text
 from care.vocab import ORGANISATION_TYPES
 from db.models import Organisation, TrainingModule
 
@@ -56,12 +57,9 @@ def _same_name(name: str) -> str:
 
 
 def _check_name(problems: Problems, name: str) -> str:
-    clean = " ".join(name.split())
-    if not clean:
-        problems.add("name", _("The name is required."))
-    elif len(clean) > NAME_MAX:
-        problems.add("name", _("At most {n} characters.").format(n=NAME_MAX))
-    return clean
+    """The name with its spacing collapsed (a list entry is one line), checked by `care.text`."""
+    return checked_text(problems, "name", " ".join((name or "").split()), limit=NAME_MAX,
+                        required=_("The name is required."))
 
 
 def _retire(session: Session, actor: Actor, model: type[SQLModel], row_id: int, retired: bool, version: int,

@@ -19,7 +19,10 @@ from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import LANGUAGES, _
 from care.countries import is_country
 from care.passwords import check_password, generate_password, hash_password, password_problem
+from care.text import checked_text
 from db.models import Programme, User, UserCountry, UserProgramme, UserRole, utcnow
+
+NAME_MAX, EMAIL_MAX = 200, 254  # the columns' lengths
 
 
 def _normal_username(username: str) -> str:
@@ -66,9 +69,9 @@ class NewUser:
 def _validate_profile(session: Session, problems: Problems, *, name: str, email: str, roles, countries,
                       programme_codes) -> None:
     """The rules a user's profile follows, at creation and at every change."""
-    if not name.strip():
-        problems.add("name", _("The name is required."))
-    if email.strip() and ("@" not in email or " " in email.strip()):
+    checked_text(problems, "name", name, limit=NAME_MAX, required=_("The name is required."))
+    email = checked_text(problems, "email", email, limit=EMAIL_MAX)
+    if email and ("@" not in email or " " in email):
         problems.add("email", _("This does not look like an e-mail address."))
     if not roles or any(r not in Role._value2member_map_ for r in roles):
         problems.add("roles", _("Choose at least one role."))

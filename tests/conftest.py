@@ -17,6 +17,13 @@ TEST_DATA_KEY = "dGVzdC1vbmx5LWRhdGEta2V5LWZvci1weXRlc3QtISE="
 os.environ.setdefault("CARE_DATA_KEY", TEST_DATA_KEY)
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# Property tests (tests/test_properties_*.py): "ci", the default, is repeatable (the same examples
+# on every run); HYPOTHESIS_PROFILE=dev tries ten times more, new ones each run, to hunt locally.
+hypothesis_settings.register_profile("ci", max_examples=100, derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 import db.models  # noqa: E402,F401

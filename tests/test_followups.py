@@ -131,7 +131,7 @@ def test_a_follow_up_is_logged_item_by_item(session, coord, case):
     ({"progress": {999999: "ongoing"}}, "progress_999999", "not a line of the approved plan"),
     ({"alarms": ("contacted_by_traffickers",)}, "alarm_note", "Say what happened"),
     ({"alarms": ("bad_luck",), "alarm_note": "x"}, "alarms", "from the list"),
-    ({"wellbeing": "x" * 2001}, "wellbeing", "under 2000"),
+    ({"wellbeing": "x" * 2001}, "wellbeing", "At most 2000 characters"),
 ])
 def test_a_bad_entry_is_refused_by_its_field(session, coord, case, changes, field, message):
     first = _rows(session, case)[0]

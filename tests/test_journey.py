@@ -109,7 +109,7 @@ def test_a_minor_departs_only_when_the_minors_procedure_is_complete(session, coo
     ("departure", "flight_booked", {"details": {"flight_date": DAY}}, "flight_booked_route", "Give the route"),
     ("departure", "return_office_informed", {"details": {}}, "return_office_informed_receiving_focal_point",
      "Name the receiving focal point"),
-    ("departure", "travel_document", {"note": "x" * 1001}, "travel_document_note", "under 1000"),
+    ("departure", "travel_document", {"note": "x" * 1001}, "travel_document_note", "At most 1000 characters"),
     ("arrival", "temporary_shelter", {"details": {}}, "temporary_shelter_done_on", "not departed yet"),
 ])
 def test_a_bad_item_is_refused_by_its_field(session, coord, side, item, change, field, message):

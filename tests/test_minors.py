@@ -338,7 +338,7 @@ def _bid(s, coord, case, **kw):
     ({"outcome": None}, {"outcome": "Choose the outcome of the decision."}),
     ({"outcome": "maybe"}, {"outcome": "Choose the outcome of the decision."}),
     ({"reasons": ""}, {"reasons": "This field is required."}),
-    ({"body": "x" * 201}, {"body": "Use at most 200 characters."}),
+    ({"body": "x" * 201}, {"body": "At most 200 characters."}),
 ])
 def test_best_interests_decision_fields(session, coord, values, errors):
     case = make_minor_case(session)
