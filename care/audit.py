@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, select
 from care.access import Actor, Role, require
 from care.errors import Problems
 from care.i18n import _
+from care.text import checked_text
 from db.models import AuditEvent, Case, utcnow
 
 
@@ -73,8 +74,9 @@ def audit_filter(session: Session, actor: Actor, *, username: str = "", case_cod
     require(actor, Role.ADMIN)
     problems = Problems()
     case_id = None
-    if case_code.strip():
-        case_id = session.exec(select(Case.id).where(func.upper(Case.code) == case_code.strip().upper())).first()
+    code = checked_text(problems, "case_code", case_code, limit=40)  # NUL would not even reach PostgreSQL
+    if code and "case_code" not in problems.errors:
+        case_id = session.exec(select(Case.id).where(func.upper(Case.code) == code.upper())).first()
         if case_id is None:
             problems.add("case_code", _("No case has this code."))
     if date_from and date_to and date_from > date_to:

@@ -90,6 +90,7 @@ def test_newest_first_with_the_case_code_and_paging(session, admin, log):
 @pytest.mark.parametrize(
     ("filters", "field"),
     [({"case_code": "CARE-XX-1999-0001"}, "case_code"),
+     ({"case_code": "CARE\x00-ES"}, "case_code"),
      ({"date_from": date(2014, 3, 12), "date_to": date(2014, 3, 11)}, "date_to")],
 )
 def test_a_filter_that_cannot_match_says_why(session, admin, log, filters, field):
