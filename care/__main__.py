@@ -81,7 +81,7 @@ def _anonymise(args) -> None:
         due = anonymise_due(session, today=date.today(), username=f"cli:{gp.getuser()}", dry_run=args.dry_run)
     verb = "would anonymise" if args.dry_run else "anonymised"
     for item in due:
-        print(f"{verb} {item.code} (closed {item.closed_on}, retention ended {item.retention_ends})")
+        print(f"{verb} {item.code} (ended {item.ended_on}, retention ended {item.retention_ends})")
     print(f"{len(due)} case(s) {verb}")
 
 

@@ -1,6 +1,7 @@
 """The end of a case's life: after the retention period, the person is no longer in it.
 
-A closed case whose closing date plus its programme's `retention_months` has passed is
+A case that ended (closed, or found ineligible: the programme holds the person's data for
+no further purpose either way) more than its programme's `retention_months` ago is
 anonymised by `python -m care anonymise` (run it from cron; `--dry-run` lists only):
 
 - the identity (names, contacts, search key) is blanked by `identity.identity_erase`;
@@ -58,7 +59,7 @@ NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
 class Due:
     case_id: int
     code: str
-    closed_on: date
+    ended_on: date  # closed, or found ineligible
     retention_ends: date
 
 
@@ -79,21 +80,25 @@ def _rows_of(model: type[SQLModel], case_id: int):
 
 
 def anonymisation_due(session: Session, today: date) -> list[Due]:
-    """Closed, not yet anonymised cases whose retention period ended before `today`."""
+    """Ended, not yet anonymised cases whose retention period ended before `today`."""
     from care.programmes import programme_settings
 
-    rows = session.exec(select(Case.id, Case.code, Case.closed_on, Case.programme_id)
-                        .where(Case.stage == Stage.CLOSED.value, col(Case.anonymised_at).is_(None),
-                               col(Case.closed_on).is_not(None))
+    rows = session.exec(select(Case.id, Case.code, Case.stage, Case.closed_on, Case.stage_changed_at,
+                               Case.programme_id)
+                        .where(col(Case.stage).in_((Stage.CLOSED.value, Stage.INELIGIBLE.value)),
+                               col(Case.anonymised_at).is_(None))
                         .order_by(Case.code)).all()
     months: dict[int, int] = {}
     due = []
-    for case_id, code, closed_on, programme_id in rows:
+    for case_id, code, stage, closed_on, stage_changed_at, programme_id in rows:
+        ended_on = closed_on if stage == Stage.CLOSED.value else stage_changed_at.date()
+        if ended_on is None:
+            continue
         if programme_id not in months:
             months[programme_id] = programme_settings(session, programme_id).retention_months
-        ends = add_months(closed_on, months[programme_id])
+        ends = add_months(ended_on, months[programme_id])
         if ends < today:
-            due.append(Due(case_id, code, closed_on, ends))
+            due.append(Due(case_id, code, ended_on, ends))
     return due
 
 
@@ -120,7 +125,7 @@ def case_anonymise(session: Session, case_id: int, *, username: str) -> dict[str
         if result.rowcount:
             counts[model.__tablename__] = result.rowcount
     audit_record(session, None, "case.anonymise", case_id=case_id, entity="case", entity_id=case_id,
-                 detail={"closed_on": case.closed_on.isoformat() if case.closed_on else None, "rows": counts},
+                 detail={"stage": case.stage, "rows": counts},
                  username=username)
     session.flush()
     session.expire_all()

@@ -74,7 +74,7 @@ def test_anonymise_command_lists_with_dry_run_then_anonymises(cli_db, monkeypatc
         code = make_case(s, stage="closed", closing_reason="completed", closed_on=date(2014, 1, 10)).code
         make_case(s, stage="follow_up")
     out = run(monkeypatch, capsys, "anonymise", "--dry-run")[1]
-    assert f"would anonymise {code} (closed 2014-01-10, retention ended 2019-01-10)" in out
+    assert f"would anonymise {code} (ended 2014-01-10, retention ended 2019-01-10)" in out
     assert "1 case(s) would anonymise" in out
     with session_scope(get_engine()) as s:
         assert s.exec(select(Case).where(Case.code == code)).one().anonymised_at is None

@@ -48,6 +48,21 @@ def test_only_closed_cases_past_their_programmes_retention_are_due(session):
     assert lifecycle.anonymisation_due(session, TODAY) == []  # once only
 
 
+def test_a_case_found_ineligible_is_due_from_the_day_it_was_found_so(session):
+    from datetime import UTC, datetime
+
+    long_ago = make_case(session, stage="ineligible", ineligible_reason="Returns to an EU country",
+                         stage_changed_at=datetime(2014, 2, 3, 10, tzinfo=UTC))
+    make_case(session, stage="ineligible", ineligible_reason="Returns to an EU country",
+              stage_changed_at=datetime(2024, 2, 3, 10, tzinfo=UTC))
+    due = lifecycle.anonymisation_due(session, TODAY)
+    assert [(d.code, d.ended_on, d.retention_ends) for d in due] == [
+        (long_ago.code, date(2014, 2, 3), date(2019, 2, 3))]
+    lifecycle.anonymise_due(session, today=TODAY, username="cli:test")
+    session.refresh(long_ago)
+    assert long_ago.anonymised_at is not None and long_ago.ineligible_reason == ""
+
+
 def test_the_programmes_own_retention_period_counts(session):
     tact = closed(session, date(2014, 1, 10), programme="TACT")
     session.get(Programme, tact.programme_id).retention_months = 200
