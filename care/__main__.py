@@ -167,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     rs.add_argument("--yes", action="store_true", help="confirm: everything in the database is replaced")
     rs.set_defaults(func=_restore)
 
-    an = sub.add_parser("anonymise", help="remove the person from cases closed or found ineligible longer ago than their programme's retention period")
+    an = sub.add_parser("anonymise", help="remove the person from cases closed or found ineligible "
+                        "longer ago than their programme's retention period")
     an.add_argument("--dry-run", action="store_true", help="only list the cases that would be anonymised")
     an.set_defaults(func=_anonymise)
 
