@@ -62,6 +62,14 @@ def pg_url():
     pg.drop_schema(schema_url)
 
 
+@pytest.fixture
+def own_pg_url(pg_url):
+    """A PostgreSQL schema of this test's own, empty: the run's `pg_url` may hold other tests' data."""
+    schema_url = pg.create_schema(pg.test_url()[0])
+    yield schema_url
+    pg.drop_schema(schema_url)
+
+
 @pytest.fixture(scope="session")
 def demo_db_url(tmp_path_factory):
     """A migrated SQLite file with the demo data, shared by the page and browser tests."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -41,3 +43,22 @@ def drop_schema(schema_url: str) -> None:
     with eng.begin() as conn:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     eng.dispose()
+
+
+@contextmanager
+def seeded_engine(url: str) -> Iterator[Engine]:
+    """An engine on a schema of its own, migrated and holding the programmes; dropped after."""
+    from db.engine import make_engine, session_scope
+    from db.migrate import upgrade
+    from seeds.reference import seed_reference
+
+    schema_url = create_schema(url)
+    try:
+        upgrade(schema_url)
+        engine = make_engine(schema_url)
+        with session_scope(engine) as s:
+            seed_reference(s)
+        yield engine
+        engine.dispose()
+    finally:
+        drop_schema(schema_url)

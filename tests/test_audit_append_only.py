@@ -15,7 +15,6 @@ import db.models  # noqa: F401
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models.audit import APPEND_ONLY_MESSAGE
-from tests import pg
 
 
 def _insert(engine) -> int:
@@ -52,11 +51,6 @@ def test_sqlite_schema_from_the_migrations_refuses_update_and_delete(tmp_path):
     engine.dispose()
 
 
-@pytest.fixture
-def own_pg_url(pg_url):
-    schema_url = pg.create_schema(pg.test_url()[0])
-    yield schema_url
-    pg.drop_schema(schema_url)
 
 
 @pytest.mark.postgres

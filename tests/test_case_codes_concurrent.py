@@ -19,7 +19,6 @@ from care import users
 from db.engine import make_engine, session_scope
 from db.models import Case, CaseCodeCounter
 from seeds.reference import seed_reference
-from tests import pg
 from tests.factories import programme_id
 from tests.factories_intake import consent, details, person, register
 
@@ -82,14 +81,6 @@ def test_simultaneous_intakes_on_a_sqlite_file_get_distinct_codes(tmp_path):
     engine.dispose()
 
 
-@pytest.fixture
-def own_pg_url(pg_url):
-    """A schema of this test's own: the session's `pg_url` may already hold cases (the demo data that
-    the backup test seeds has Greek cases of 2015), and the codes checked here must start at 1."""
-    base = pg.test_url()[0]
-    schema_url = pg.create_schema(base)
-    yield schema_url
-    pg.drop_schema(schema_url)
 
 
 @pytest.mark.postgres

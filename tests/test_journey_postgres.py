@@ -11,10 +11,8 @@ from sqlmodel import select
 from care import followups, journey
 from care.errors import StaleEdit
 from care.followups import FollowUpEntry
-from db.engine import make_engine, session_scope
-from db.migrate import upgrade
+from db.engine import session_scope
 from db.models import Case, ChecklistItem, FollowUp
-from seeds.reference import seed_reference
 from tests import pg
 from tests.factories import make_actor
 from tests.factories_journey import approved_case, arrival_done, departure_done
@@ -23,20 +21,9 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def engine():
-    url, reason = pg.test_url()
-    if url is None:
-        pytest.skip(reason)
-    schema_url = pg.create_schema(url)  # its own schema, as the demo seed test does
-    try:
-        upgrade(schema_url)
-        eng = make_engine(schema_url)
-        with session_scope(eng) as s:
-            seed_reference(s)
+def engine(pg_url):
+    with pg.seeded_engine(pg.test_url()[0]) as eng:  # its own schema, as the demo seed test does
         yield eng
-        eng.dispose()
-    finally:
-        pg.drop_schema(schema_url)
 
 
 def test_departure_arrival_and_follow_up_on_postgresql(engine):

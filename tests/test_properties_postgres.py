@@ -14,9 +14,6 @@ from care import assessment as a
 from care.errors import ValidationErrors
 from care.identity import NAME_MAX, TEXT_MAX, IdentityInput, identity_edit, identity_read
 from care.text import NOTE_MAX
-from db.engine import make_engine, session_scope
-from db.migrate import upgrade
-from seeds.reference import seed_reference
 from tests import pg
 from tests.factories import make_actor, make_case
 from tests.properties import (
@@ -32,16 +29,8 @@ IDENTITY = {"given_names": (NAME_MAX, False), "family_names": (NAME_MAX, False),
 @pytest.fixture(scope="module")
 def pg_engine(pg_url):
     """A schema of this module's own (the session's `pg_url` may hold other tests' data), migrated and seeded."""
-    schema_url = pg.create_schema(pg.test_url()[0])
-    try:
-        upgrade(schema_url)
-        eng = make_engine(schema_url)
-        with session_scope(eng) as s:
-            seed_reference(s)
-        yield eng
-        eng.dispose()
-    finally:
-        pg.drop_schema(schema_url)
+    with pg.seeded_engine(pg.test_url()[0]) as engine:
+        yield engine
 
 
 @pytest.fixture
