@@ -49,7 +49,7 @@ def machine() -> list[str]:
         f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"Machine: {cpu}, {os.cpu_count()} cores, {ram}, {load} at the end of the run",
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, Streamlit {version('streamlit')}, "
-        f"SQLAlchemy {version('sqlalchemy')}, fpdf2 {version('fpdf2')}, vl-convert {version('vl-convert-python')}",
+        f"SQLAlchemy {version('sqlalchemy')}, fpdf2 {version('fpdf2')}",
     ]
 
 

@@ -1,8 +1,8 @@
 """The charts of the indicators, drawn from tables already disclosed (care.smallcells).
 
 A chart only ever sees what its reader may see: a hidden figure draws no bar, and its
-label says "<5". The page shows these charts with altair; the PDF turns the same specs
-into images (vl-convert), so both show the same picture.
+label says "<5". The page shows these charts with altair; the PDF draws the same kinds,
+from the same tables, with fpdf2 (care.pdf.charts): keep the two in step.
 """
 
 from __future__ import annotations
