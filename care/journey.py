@@ -230,16 +230,20 @@ def journeys_coming(session: Session, actor: Actor, *, today: date, days: int = 
     """
     # One query, only the columns needed (not every case object and its flight item): Home runs this
     # for every coordinator at every visit, and a large programme has hundreds of cases at these stages.
+    # The flight's fields are read by the database (JSON extraction), not by decoding every
+    # checklist item's details in Python.
+    flight = ChecklistItem.details
     cases = session.exec(
         select(Case.id, Case.code, Case.stage, Case.programme_id, Case.host_country, Case.return_country,
-               Case.departure_date, Case.is_minor, ChecklistItem.details)
+               Case.departure_date, Case.is_minor, flight["flight_date"].as_string().label("flight_date"),
+               flight["route"].as_string().label("route"), flight["transit"].as_string().label("transit"))
         .outerjoin(ChecklistItem, and_(ChecklistItem.case_id == Case.id, ChecklistItem.item == "flight_booked"))
         .where(case_scope(actor), col(Case.stage).in_((Stage.PLAN_APPROVED, Stage.DEPARTED)))
     ).all()
     horizon = today + timedelta(days=days)
     out = []
     for case in cases:  # a row with the case's column names: works_on reads programme and countries
-        details = _details_out(case.details) if case.details is not None else {}
+        details = _details_out({"flight_date": case.flight_date, "route": case.route, "transit": case.transit})
         day = details.get("flight_date") or (case.departure_date if case.stage == Stage.DEPARTED else None)
         if day is None:
             continue

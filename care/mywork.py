@@ -16,6 +16,7 @@ from care.vocab import OPEN_STAGES, Stage
 from db.models import Case, FollowUp, Plan
 
 DUE_WITHIN_DAYS = 7
+LIST_LIMIT = 50  # rows per list on Home: the most urgent first
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class MyWork:
     plans_pending: list[PlanPending] = field(default_factory=list)
     sees_cases: bool = False
     alarms: list[AlarmOpen] = field(default_factory=list)  # coordinators: on top of Home
-    journeys: list[JourneyComing] = field(default_factory=list)  # departures and arrivals of the coming 14 days
+    journeys: list[JourneyComing] = field(default_factory=list)  # the first LIST_LIMIT departures and arrivals
+    journeys_total: int = 0  # how many there are in all
     high_risk: list[CaseAtRisk] = field(default_factory=list)  # open cases assessed at high risk
 
 
@@ -76,10 +78,10 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
         .where(return_side_scope(actor), FollowUp.status == "planned", Case.stage != Stage.CLOSED)
     )
     overdue = session.exec(
-        base.where(FollowUp.due_on < today).order_by(*urgent, col(FollowUp.due_on).desc()).limit(50)).all()
+        base.where(FollowUp.due_on < today).order_by(*urgent, col(FollowUp.due_on).desc()).limit(LIST_LIMIT)).all()
     due = session.exec(
         base.where(FollowUp.due_on >= today, FollowUp.due_on <= today + timedelta(days=DUE_WITHIN_DAYS))
-        .order_by(*urgent, FollowUp.due_on).limit(50)
+        .order_by(*urgent, FollowUp.due_on).limit(LIST_LIMIT)
     ).all()
     followups = [FollowUpDue(cid, code, d, True, risk) for cid, code, d, risk in overdue] + [
         FollowUpDue(cid, code, d, False, risk) for cid, code, d, risk in due]
@@ -87,7 +89,7 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
     high_risk = [CaseAtRisk(*row) for row in session.exec(
         select(Case.id, Case.code, Case.stage, Case.alarm_open)
         .where(scope, col(Case.stage).in_(OPEN_STAGES), Case.risk_level == "high")
-        .order_by(*urgency_order()).limit(50)
+        .order_by(*urgency_order()).limit(LIST_LIMIT)
     ).all()]
 
     plans: list[PlanPending] = []
@@ -97,9 +99,12 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
             .join(Plan, Plan.case_id == Case.id)
             .where(scope, Plan.status == "submitted")
             .order_by(*urgent, Plan.submitted_at)
-            .limit(50)
+            .limit(LIST_LIMIT)
         ).all()
         plans = [PlanPending(cid, code, rev, author == actor.id, risk) for cid, code, rev, author, risk in rows]
+    # Late ones first, then by day: a backlog of unrecorded departures must not make Home a
+    # list of hundreds (nor slow it down); the page says how many more there are.
+    journeys = journeys_coming(session, actor, today=today)
     return MyWork(open_by_stage=open_by_stage, followups_due=followups, plans_pending=plans, sees_cases=True,
-                  alarms=alarms_open(session, actor), journeys=journeys_coming(session, actor, today=today),
+                  alarms=alarms_open(session, actor), journeys=journeys[:LIST_LIMIT], journeys_total=len(journeys),
                   high_risk=high_risk)

@@ -66,6 +66,10 @@ if work.journeys:
           _("Status"): journey_status(j)} for j in work.journeys],
         hide_index=True, width="stretch",
     )
+    if work.journeys_total > len(work.journeys):
+        st.caption(_("The {shown} most urgent of {total}. The Cases page lists every case at the stages "
+                     "\"Plan approved\" and \"Departed\".")
+                   .format(shown=len(work.journeys), total=work.journeys_total))
 else:
     st.caption(_("No departure or arrival in the next 14 days."))
 

@@ -376,3 +376,17 @@ def test_a_form_sends_only_what_the_user_changed(change, same):
     values = {"item": row.item, "needed": row.needed, "done_on": row.done_on, "note": row.note,
               "details": row.details, "version": row.version} | change
     assert journey.unchanged(ChecklistEntry(**values), row) is same
+
+
+def test_home_lists_the_most_urgent_journeys_and_counts_the_others(session, coord, sides, monkeypatch):
+    from care import mywork
+
+    case, fp_es, _fp_ng, _fp_fr, _tact = sides
+    departure_done(session, fp_es, case)  # flight on 2 June 2014
+    later = approved_case(session, coord, host="ES", ret="NG")
+    checklist_save(session, fp_es, later.id, side="departure", today=DAY, entries=[ChecklistEntry(
+        "flight_booked", done_on=DAY, details={**DETAILS["flight_booked"], "flight_date": date(2014, 5, 20)})])
+    monkeypatch.setattr(mywork, "LIST_LIMIT", 1)
+    work = mywork.my_work(session, coord, today=date(2014, 5, 25))
+    assert [(j.case_id, j.late) for j in work.journeys] == [(later.id, True)]  # the late one first
+    assert work.journeys_total == 2
