@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import resource
 import statistics
@@ -16,7 +17,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # not "missing ScriptRunContext" at every timed call
 ROOT = Path(__file__).resolve().parents[1]
 BARE = ROOT / "care" / "ui" / "bare_page.py"
 USERS = {"coordinator": "coord", "focal_point": "fp.es", "manager": "manager"}
@@ -91,6 +91,9 @@ def measure(url: str, *, repeat: int, pages: tuple[str, ...] = ()) -> dict:
     from db.engine import make_engine, session_scope
     from db.models import Identity, Programme
 
+    # Cached functions called outside a script run warn at every call; the warning says itself it can be ignored.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage())
     rows: dict[str, tuple[float, float]] = {}
     errors: list[str] = []
 
@@ -128,6 +131,7 @@ def measure(url: str, *, repeat: int, pages: tuple[str, ...] = ()) -> dict:
                                                                       today=today)))
     timed("case search by code", in_session(lambda s: cases_list(s, coord, CaseFilter(code="CARE-ES-2014"))))
     timed("case search by name", in_session(lambda s: cases_list(s, coord, CaseFilter(name=family))))
+
     def first(name: str, call: Callable[[], object]) -> None:
         """The first call of the process, before anything is warm (fonts, chart images)."""
         try:
