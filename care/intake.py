@@ -340,11 +340,15 @@ def _check_person(person: PersonInput, *, referral_date: date | None, problems: 
                    recruitment_method=person.recruitment_method or None)
 
 
-def _check_consent(consent: ConsentInput, *, today: date, problems: Problems) -> None:
+def _check_consent(consent: ConsentInput, programme: ProgrammeSettings, *, today: date, problems: Problems) -> None:
     if consent.on is None:
         problems.add("consent_on", _("Give the date consent was obtained."))
     elif consent.on > today:
         problems.add("consent_on", _("The date of consent cannot be in the future."))
+    elif consent.on < programme.start_date:
+        # Consent is to this programme's processing: it cannot predate the programme.
+        problems.add("consent_on", _("The date of consent cannot be before the programme started ({date}).").format(
+            date=fmt_date(programme.start_date)))
     if consent.method not in CONSENT_METHODS:
         problems.add("consent_method", _("Say how consent was obtained."))
     if consent.language not in language_codes():
@@ -412,7 +416,7 @@ def referral_register(session: Session, actor: Actor, *, programme_id: int, host
 
     person = _check_person(person, referral_date=details.referral_date, problems=problems)
     identity = ident.identity_problems(identity, region=person.return_country, problems=problems)
-    _check_consent(consent, today=today, problems=problems)
+    _check_consent(consent, programme, today=today, problems=problems)
     problems.raise_if_any()
 
     similar = ident.similar_cases(
@@ -504,7 +508,7 @@ def case_edit(session: Session, actor: Actor, case_id: int, *, details: Referral
             "Consent to data processing cannot be taken back here: close the case with the reason "
             "“Withdrew consent”."))
     person = _check_person(person, referral_date=details.referral_date, problems=problems)
-    _check_consent(consent, today=today, problems=problems)
+    _check_consent(consent, programme, today=today, problems=problems)
     problems.raise_if_any()
     if case.stage != Stage.REFERRED:
         failing = [c.text for c in eligibility(programme, return_country=person.return_country,

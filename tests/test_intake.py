@@ -402,3 +402,11 @@ def test_consent_to_processing_is_not_withdrawn_by_a_correction(session):
         intake.case_edit(session, coord, case.id, details=form.details, person=form.person,
                          consent=replace(form.consent, processing=False), today=TODAY, expected_version=case.version)
     assert "Withdrew consent" in field_errors(err)["consent_processing"]
+
+
+def test_consent_cannot_predate_the_programme(session):
+    coord = make_actor(session, "coordinator")
+    with pytest.raises(ValidationErrors) as err:
+        register(session, coord, consent=consent(on=date(2013, 8, 31)))  # CARE began on 1 September 2013
+    assert "before the programme started" in err.value.errors["consent_on"]
+    assert session.exec(select(func.count()).select_from(Case)).one() == 0
