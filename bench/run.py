@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BARE = ROOT / "care" / "ui" / "bare_page.py"
+BARE = ROOT / "bench" / "bare_page.py"
 USERS = {"coordinator": "coord", "focal_point": "fp.es", "manager": "manager"}
 TIMEOUT = 300
 
@@ -82,7 +82,7 @@ def measure(url: str, *, repeat: int, pages: tuple[str, ...] = ()) -> dict:
     from sqlmodel import select
 
     from care import users
-    from care.access import PAGE_ROLES, may_open
+    from care.access import may_open
     from care.caselist import CaseFilter, cases_list
     from care.indicators import indicators_report
     from care.pdf.case_summary import case_summary_pdf

@@ -40,7 +40,7 @@ def _table(doc: CareDocument, report: Report, table: Table) -> None:
                 line.cell(cell_text(cell, table.currency or report.currency))
 
 
-def render(report: Report, *, language: str, prepared_by: str) -> bytes:
+def render(report: Report, *, prepared_by: str) -> bytes:
     """The report as PDF bytes (call inside the report's language)."""
     subtitle = (_("Exact figures for the programme team: small counts are not hidden. Do not pass on.")
                 if report.exact else _("Aggregated figures: counts of fewer than 5 people are shown as <5."))
@@ -82,7 +82,7 @@ def indicators_pdf(session: Session, actor: Actor, *, programme_id: int, date_fr
     with use_language(language):
         report = indicators_report(session, actor, programme_id=programme_id, date_from=date_from,
                                    date_to=date_to, today=today)
-        data = render(report, language=language, prepared_by=actor.name)
+        data = render(report, prepared_by=actor.name)
     audit_record(session, actor, "export.indicators_pdf", entity="programme", entity_id=programme_id, detail={
         "date_from": report.date_from, "date_to": report.date_to, "language": language,
         "small_counts_hidden": not report.exact})
