@@ -17,7 +17,7 @@ from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
 from care import assessment, followups, intake, journey, minors, plans
-from care.access import Actor, Role, case_get, is_coordinator_of, may_see_identity
+from care.access import Actor, Role, case_get, identity_hidden_reason, is_coordinator_of, may_see_identity
 from care.countries import country_name
 from care.i18n import N_, _, fmt_date
 from care.path import next_stage_missing
@@ -119,6 +119,7 @@ class CaseFile:
     sections: tuple[Section, ...]
     timeline: tuple[TimelineEntry, ...]
     may_see_identity: bool
+    identity_hidden: str  # why the identity is not shown, when it is not
     may_decide: bool  # a coordinator of the case's programme: eligibility and closing
 
     @property
@@ -218,6 +219,7 @@ def case_file(session: Session, actor: Actor, case_id: int) -> CaseFile:
         is_open=case.stage not in (Stage.CLOSED, Stage.INELIGIBLE),
         next_stage=target.value if target else None, missing=tuple(missing), eligibility=eligibility,
         summary=_summary(session, case), sections=tuple(sections), timeline=tuple(timeline(session, actor, case.id)),
-        may_see_identity=may_see_identity(actor, case),
+        may_see_identity=(seen := may_see_identity(actor, case)),
+        identity_hidden="" if seen else identity_hidden_reason(actor, case),
         may_decide=is_coordinator_of(actor, case.programme_id) and actor.has(Role.COORDINATOR),
     )

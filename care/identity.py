@@ -20,7 +20,7 @@ from sqlalchemy import Text, and_, false, or_, type_coerce, update
 from sqlmodel import Session, col, select
 
 from care import crypto
-from care.access import Actor, Role, case_get, case_scope, may_see_identity
+from care.access import Actor, Role, case_get, identity_scope, may_see_identity
 from care.audit import audit_record
 from care.concurrency import claim
 from care.errors import NotPermitted, Problems
@@ -233,11 +233,8 @@ def identity_read(session: Session, actor: Actor, case_id: int, *, purpose: str 
 
 
 def may_search_names(actor: Actor) -> bool:
-    """Coordinators and focal points may find a case by name, among the cases they may see.
-
-    Within `case_scope` every case is one whose identity the actor may see (the scope and
-    `may_see_identity` are the same rule), so a search cannot reveal a hidden name.
-    """
+    """Coordinators and focal points may find a case by name, among the cases whose identity
+    they may see (`access.identity_scope`), so a search cannot reveal a hidden name."""
     return actor.has(Role.COORDINATOR, Role.FOCAL_POINT)
 
 
@@ -256,7 +253,7 @@ def case_ids_named(actor: Actor, query: str):
     if not may_search_names(actor):
         raise NotPermitted(_("You are not permitted to search by name."))
     terms = name_terms(query)
-    stmt = select(Identity.case_id).join(Case, Case.id == Identity.case_id).where(case_scope(actor))
+    stmt = select(Identity.case_id).join(Case, Case.id == Identity.case_id).where(identity_scope(actor))
     if not terms:  # only punctuation: no name can match
         return stmt.where(false())
     for term in terms:
@@ -300,7 +297,7 @@ def similar_cases(session: Session, actor: Actor, *, given: str, family: str, al
     # The stored tokens, decrypted below only for the candidates of the right age.
     stored = [type_coerce(c, Text()) for c in (Identity.given_names, Identity.family_names, Identity.aliases)]
     stmt = (select(Case.id, Case.code, Case.birth_date, Case.estimated_age, Case.referral_date, *stored)
-            .join(Identity, Identity.case_id == Case.id).where(case_scope(actor)))
+            .join(Identity, Identity.case_id == Case.id).where(identity_scope(actor)))
     if birth_date is not None:
         stmt = stmt.where(or_(Case.birth_date == birth_date, col(Case.birth_date).is_(None)))
     elif estimated_age is not None:

@@ -429,7 +429,8 @@ def referral_register(session: Session, actor: Actor, *, programme_id: int, host
     case = Case(code=case_code_next(session, programme, host, details.referral_date.year), programme_id=programme.id,
                 host_country=host, organisation_id=org_id, referral_date=details.referral_date,
                 identified_by=details.identified_by, stage=Stage.REFERRED.value, created_by_id=actor.id,
-                updated_by_id=actor.id, **_person_columns(person, consent, details.referral_date))
+                updated_by_id=actor.id, **_person_columns(person, consent, details.referral_date),
+                consent_sharing_on=consent.on if consent.sharing else None)
     session.add(case)
     session.flush()
     ident.identity_create(session, actor, case, identity)
@@ -507,6 +508,10 @@ def case_edit(session: Session, actor: Actor, case_id: int, *, details: Referral
         problems.add("consent_processing", _(
             "Consent to data processing cannot be taken back here: close the case with the reason "
             "“Withdrew consent”."))
+    if case.consent_sharing and not consent.sharing:
+        problems.add("consent_sharing", _(
+            "Consent to sharing is withdrawn with “Withdraw consent to sharing” on the Referrals page: "
+            "it also revokes the open referrals."))
     person = _check_person(person, referral_date=details.referral_date, problems=problems)
     _check_consent(consent, programme, today=today, problems=problems)
     problems.raise_if_any()
@@ -523,6 +528,8 @@ def case_edit(session: Session, actor: Actor, case_id: int, *, details: Referral
     org_id = _organisation_id(session, actor, case.host_country, details)
     values = {"organisation_id": org_id, "referral_date": details.referral_date,
               "identified_by": details.identified_by, **_person_columns(person, consent, details.referral_date)}
+    if consent.sharing and not case.consent_sharing:  # given now, after intake
+        values |= {"consent_sharing_on": today, "consent_sharing_withdrawn_on": None}
     changed = sorted(k for k, v in values.items() if getattr(case, k) != v)
     for k, v in values.items():
         setattr(case, k, v)

@@ -50,6 +50,7 @@ def _actor_of(session: Session, user: User) -> Actor:
         programme_ids=frozenset(programmes),
         language=user.language,
         must_change_password=user.must_change_password,
+        partner_id=user.partner_id,
     )
 
 

@@ -638,7 +638,8 @@ def _person(seed: _Seed, story: Story) -> dict:
         "consent_language": languages[0],
         "consent_interpreter": languages[0] not in (HOST_LANGUAGES[story.host], "en"),
         "consent_followup": story.reached(Stage.ARRIVED) or rng.random() < 0.9,
-        "consent_sharing": rng.random() < 0.88,
+        "consent_sharing": (sharing := rng.random() < 0.88),
+        "consent_sharing_on": story.referral if sharing else None,
     }
 
 

@@ -45,7 +45,7 @@ def make_case(session: Session, *, programme: str = "CARE", host: str = "FR", re
         host_country=host, return_country=ret, referral_date=referral_date, identified_by="ngo",
         sex="Female", birth_date=birth_date, is_minor=is_minor, nationality=ret, stage=stage,
         consent_processing_on=referral_date, consent_method="written", consent_language="en",
-        consent_followup=True, consent_sharing=True, **fields,
+        **({"consent_followup": True, "consent_sharing": True, "consent_sharing_on": referral_date} | fields),
     )
     session.add(case)
     session.flush()

@@ -100,7 +100,7 @@ def stale_reload(form: str, case_id: int) -> None:
 def identity_panel(actor: Actor, cf: CaseFile) -> None:
     """Names and contacts behind a button: each showing is an audited read."""
     if not cf.may_see_identity:
-        st.info(_("You are not permitted to see this person's identity."))
+        st.info(cf.identity_hidden)
         return
     if st.session_state.get(IDENTITY_OPEN) != cf.case_id:
         st.caption(_("Opening the identity is recorded in the audit log."))

@@ -8,6 +8,7 @@ from db.models.case import Case, CaseCodeCounter, Identity, Referral
 from db.models.followup import FollowUp, FollowUpLineProgress, FollowUpScore
 from db.models.journey import ChecklistItem
 from db.models.minor import ChildView, MinorActor, MinorProcedure
+from db.models.partner import PartnerOrganisation, PartnerReferral, PartnerService
 from db.models.plan import Payment, Plan, PlanLine
 from db.models.programme import BudgetCap, Programme, ProgrammeCountry, ProgrammeHistory
 from db.models.reference import Organisation, TrainingModule
@@ -17,7 +18,7 @@ __all__ = [
     "Activity", "ActivityModule", "ActivityParticipants", "AuditEvent", "BudgetCap", "Case",
     "CaseCodeCounter", "ChecklistItem", "ChildView", "FollowUp", "FollowUpLineProgress",
     "FollowUpScore", "Identity", "MinorActor", "MinorProcedure", "Mitigation", "NeedRating",
-    "NeedsAssessment", "Organisation", "Payment", "Plan", "PlanLine", "Programme",
+    "NeedsAssessment", "Organisation", "PartnerOrganisation", "PartnerReferral", "PartnerService", "Payment", "Plan", "PlanLine", "Programme",
     "ProgrammeCountry", "ProgrammeHistory", "Referral", "RiskAssessment", "RiskFactorRating",
     "TrainingModule", "User", "UserCountry", "UserProgramme", "UserRole", "utcnow",
 ]

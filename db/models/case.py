@@ -59,6 +59,11 @@ class Case(Versioned, table=True):
     consent_interpreter: bool = False
     consent_followup: bool = False
     consent_sharing: bool = False
+    # When the person agreed to sharing with the return country's partners, and when they withdrew it.
+    consent_sharing_on: date | None = None
+    consent_sharing_withdrawn_on: date | None = None
+    # The focal point who answers for the case (optional; access still follows the countries).
+    focal_point_id: int | None = Field(default=None, foreign_key="app_user.id")
     followup_consent_withdrawn_on: date | None = None
     anonymised_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")

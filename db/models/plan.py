@@ -41,7 +41,9 @@ class PlanLine(Versioned, table=True):
     category: str = Field(max_length=20)  # immediate|economic|social|psychosocial
     subcategory: str = Field(max_length=40)
     description: str = Field(sa_type=Text)
-    provider: str = Field(default="", max_length=200)
+    provider: str = Field(default="", max_length=200)  # free text for a one-off provider
+    # The provider from the partner directory, when it is one of them.
+    partner_id: int | None = Field(default=None, foreign_key="partner_organisation.id")
     planned_on: date | None = None
     amount: Decimal = Field(sa_column=Column(Money, nullable=False))
     currency: str = Field(max_length=3)

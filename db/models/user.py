@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import Column, DateTime, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, utcnow
@@ -23,6 +23,10 @@ class User(Versioned, table=True):
     locked: bool = False
     failed_logins: int = 0
     must_change_password: bool = False
+    # A partner user belongs to one partner organisation (role "partner").
+    # use_alter: partner_organisation points back at app_user (updated_by_id), a cycle.
+    partner_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("partner_organisation.id", use_alter=True, name="fk_app_user_partner_id"), nullable=True))
     last_login_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     # Login cookies issued before this moment are refused (logout, lock): server-side revocation.
     sessions_revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
