@@ -39,6 +39,7 @@ from db.models import (
     NeedsAssessment, Organisation, Payment, Plan, PlanLine, Programme, Referral, RiskAssessment, RiskFactorRating,
     TrainingModule, User,
 )
+from seeds.demo_partners import write_partners
 from seeds.names import STAFF_NAMES, TOWNS, fake_phone, pick_name
 from seeds.reference import seed_reference
 
@@ -316,6 +317,7 @@ def seed_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
     _write_care_plus_register(seed)
     _write_activities(seed)
     seed.insert_leaves()
+    write_partners(session, today=seed.today, user_ids=seed.users)
     return {k: v - before[k] for k, v in _counts(session).items()}
 
 

@@ -86,7 +86,7 @@ def test_seeds_once_and_is_then_left_alone(session):
     assert not demo_loaded(session)
     counts = seed_demo(session, today=TODAY)
     assert demo_loaded(session)
-    assert counts["users"] == 7 and counts["cases"] == 157 and counts["referrals"] == 161
+    assert counts["users"] == 8 and counts["cases"] == 157 and counts["referrals"] == 161
     assert seed_demo(session, today=TODAY) == {}
     assert session.exec(select(func.count()).select_from(Case)).one() == 157
 
