@@ -131,3 +131,16 @@ def test_withdrawing_consent_needs_confirmation_and_closes_the_case_to_the_partn
     assert "Your organisation has no accepted case at the moment." in [c.value for c in partner.caption]
     assert not partner.selectbox and not partner.dataframe
     assert code not in " ".join(m.value for m in partner.markdown)
+
+
+def test_home_of_the_partner_and_of_the_coordinator(demo_db_url):
+    at = signed_in("../pages/home.py", "partner.ng")
+    at.run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.subheader] == ["Referrals waiting for your answer", "Follow-ups due or overdue",
+                                               "Plan lines to deliver"]
+    assert len(at.dataframe[0].value) == 1  # the demo referral sent to the shelter
+    coord = signed_in("../pages/home.py", "coord")
+    coord.run()
+    assert not coord.exception, coord.exception
+    assert "Referrals to partners: declined or unanswered" in [s.value for s in coord.subheader]

@@ -546,3 +546,22 @@ def test_htcds_outgoing_referral(session, coord, case, org):
         "cas_OutgoingReferralDate": "2014-06-10",
         "cas_OutgoingReferralDetails": "shelter; medical",
     }
+
+
+def test_my_work_for_the_partner_and_the_coordinator(session, coord, case, org, partner):
+    from care.mywork import my_work
+
+    lines = _lines(session, case)
+    waiting_case = arrived_case(session, coord, host="ES", ret="NG", arrived=ARRIVED, departed=ARRIVED)
+    waiting = sent_referral(session, coord, waiting_case.id, org.id, today=TODAY, answer_by=date(2014, 6, 20))
+    _accepted(session, coord, partner, case, org, followup_months=(1, 6), plan_line_ids=(lines[1],),
+              shares_plan=True)
+    work = my_work(session, partner, today=date(2014, 6, 28))
+    assert (work.is_partner, work.sees_cases) == (True, False)
+    assert [r.id for r in work.referrals_waiting] == [waiting.id]
+    assert [(code, f.label) for code, f in work.partner_followups] == [(case.code, "1 month after return")]
+    assert [(code, line.description) for code, line in work.partner_lines] == [
+        (case.code, "Test line income_generating")]
+    assert [(r.case_code, r.state) for r in my_work(session, coord, today=date(2014, 6, 28)).referrals_attention] == [
+        (waiting_case.code, "sent")]
+    assert my_work(session, coord, today=date(2014, 6, 20)).referrals_attention == []

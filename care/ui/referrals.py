@@ -224,3 +224,44 @@ def assigned_followups(actor: Actor, view: referrals.SharedView, *, today: date)
         if st.form_submit_button(_("Log the follow-up"), type="primary"):
             save(key, _("Follow-up logged."), lambda s: followups.followup_log(
                 s, actor, followup_id, entry=entry, expected_version=form.version, today=today))
+
+
+# --- Home -----------------------------------------------------------------------------
+
+
+def partner_home(work) -> None:
+    """A partner's Home: referrals to answer, follow-ups due, plan lines to deliver."""
+    st.subheader(_("Referrals waiting for your answer"))
+    if work.referrals_waiting:
+        st.dataframe([{_("Case"): r.case_code, _("Region or town of return"): r.return_region,
+                       _("Purposes"): purposes_text(r.purposes), _("Sent on"): _day(r.sent_on),
+                       _("Answer wished by"): _day(r.answer_by)} for r in work.referrals_waiting],
+                     hide_index=True, width="stretch")
+        st.caption(_("Answer them on the page “Referrals to partners”."))
+    else:
+        st.caption(_("No referral is waiting for your answer."))
+    st.subheader(_("Follow-ups due or overdue"))
+    if work.partner_followups:
+        st.dataframe([{_("Case"): code, _("Follow-up"): f.label, _("Due"): fmt_date(f.due_on),
+                       _("Status"): followup_state_label(f.state)} for code, f in work.partner_followups],
+                     hide_index=True, width="stretch")
+    else:
+        st.caption(_("No follow-up due in the next 7 days."))
+    st.subheader(_("Plan lines to deliver"))
+    if work.partner_lines:
+        st.dataframe([{_("Case"): code, _("Line"): line.description, _("Category"): line.category,
+                       _("Planned on"): _day(line.planned_on)} for code, line in work.partner_lines],
+                     hide_index=True, width="stretch")
+    else:
+        st.caption(_("No plan line is assigned to your organisation."))
+
+
+def attention_table(rows: list[referrals.ReferralAttention]) -> None:
+    """The sender side's Home: referrals declined, or unanswered past their date."""
+    st.subheader(_("Referrals to partners: declined or unanswered"))
+    if not rows:
+        st.caption(_("No referral is declined or waiting past its answer date."))
+        return
+    st.dataframe([{_("Case"): r.case_code, _("Partner"): r.partner, _("State"): state_label(r.state),
+                   _("Answer by"): _day(r.answer_by), _("Reason"): r.reason} for r in rows],
+                 hide_index=True, width="stretch")
