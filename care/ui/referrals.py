@@ -128,7 +128,7 @@ def withdraw_consent_form(actor: Actor, case_id: int, *, today: date) -> None:
     with st.expander(_("Withdraw consent to sharing")), st.form(key):
         st.caption(_("Every open referral of the case is revoked: the partner loses the case at once, and no "
                      "referral can be sent any more."))
-        on = st.date_input(_("Consent withdrawn on"), value=None, min_value=EARLIEST, max_value=today,
+        on = st.date_input(_("Consent withdrawn on"), value=today, min_value=EARLIEST, max_value=today,
                            format=date_format(), key=f"{key}_on", width=180)
         field_error(key, "withdrawn_on")
         reason = st.text_area(_("How the person withdrew it"), key=f"{key}_reason", height=68)
