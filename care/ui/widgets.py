@@ -19,7 +19,7 @@ def case_picker(actor: Actor, *, key: str, stages: tuple[str, ...] = (), minor: 
     The choice is kept in the address (?case=ID) so a case file link opens the same case
     on another stage's page.
     """
-    query = st.text_input(_("Find a case by code"), key=f"{key}_code", placeholder="CARE-FR-2014")
+    query = st.text_input(_("Find a case by code"), key=f"{key}_code", placeholder=_("For example FR-2014"))
     wanted = st.query_params.get(CASE_PARAM)
     with db_session() as session:
         rows, total = cases_list(session, actor, CaseFilter(code=query, stages=stages, minor=minor), limit=50)
