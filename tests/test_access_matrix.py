@@ -18,7 +18,7 @@ from sqlalchemy import false
 from sqlmodel import Session, SQLModel, select
 
 import db.models  # noqa: F401
-from care import access, assessment, casefile, followups, identity, journey, plan_views, sides
+from care import access, assessment, casefile, followups, identity, journey, plan_views, referrals, sides
 from care.caselist import CaseFilter, cases_list
 from care.errors import NotPermitted
 from care.i18n import set_language
@@ -117,19 +117,25 @@ def _plan(s, actor, case_id):
     return plan_views.plan_overview(s, actor, case_id=case_id)
 
 
+def _shared_view(s, actor, case_id):
+    return referrals.referral_shared_view(s, actor, case_id, today=TODAY)
+
+
 def _coordinator_scope(actor):
     return access.case_scope(actor) if actor.has(access.Role.COORDINATOR) else false()
 
 
 # Each read path and the rule that says who reads it: whoever sees the case as staff; the return
 # side (coordinators, focal points of the return country) for the follow-ups; the coordinators
-# for their pages. Partners are refused by all of them (they read only what a referral shares).
+# for their pages; the partners for what an accepted referral shares, and for nothing else.
 READ_PATHS = {
     "case file": (_case_file, access.case_scope),
     "checklists": (_checklists, access.case_scope),
     "follow-ups": (_followups, sides.return_side_scope),
     "assessment": (_assessment, access.case_scope),
     "plan": (_plan, _coordinator_scope),
+    # What an accepted referral shares: the partner's only read of a case.
+    "referral's shared view": (_shared_view, access.referred_scope),
 }
 
 
