@@ -15,3 +15,9 @@ GRANT CONNECT ON DATABASE :"db" TO :"app";
 ALTER SCHEMA public OWNER TO :"owner";
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO :"app";
+-- The restore drill's scratch database (CARE_DRILL_DATABASE_URL): the owner restores into it
+-- and empties it again; the app role cannot connect.
+\connect postgres
+\set drill :db _drill
+CREATE DATABASE :"drill" OWNER :"owner";
+REVOKE ALL ON DATABASE :"drill" FROM PUBLIC;
