@@ -32,7 +32,7 @@ def test_nginx_config_has_what_streamlit_and_a_team_need():
     conf = (DEPLOY / "nginx" / "care.conf").read_text(encoding="utf-8")
     for needed in ["proxy_set_header Upgrade $http_upgrade;", "proxy_set_header Connection $care_connection_upgrade;",
                    "hash $care_route consistent;", "location = /_stcore/health", "client_max_body_size 1m;",
-                   "Strict-Transport-Security", "X-Frame-Options", "Content-Security-Policy", "frame-ancestors 'none'",
+                   "Strict-Transport-Security", "X-Frame-Options", "Content-Security-Policy", "frame-ancestors 'self'",
                    "listen 443 ssl", "return 301 https://"]:
         assert needed in conf, needed
     # the upload limit matches the app's (1 MB: it takes no uploads)
