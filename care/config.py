@@ -68,7 +68,8 @@ def _truthy(value: str | None) -> bool:
 def default_sqlite_url() -> str:
     data = ROOT / "data"
     data.mkdir(mode=0o700, exist_ok=True)
-    os.chmod(data, 0o700)  # the people's data: nobody else on the machine may list or read it
+    if data.stat().st_uid == os.getuid():
+        os.chmod(data, 0o700)  # the people's data: nobody else on the machine may list or read it
     return f"sqlite:///{data / 'care.db'}"
 
 

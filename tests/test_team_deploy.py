@@ -175,6 +175,15 @@ def test_two_processes_behind_nginx_share_the_data_and_survive_one_stopping(team
     log = nginx.access_log.read_text()
     assert f"127.0.0.1:{ports[0]}" in log and f"127.0.0.1:{ports[1]}" in log
 
+    # A login cookie made by one process signs the browser in on the other.
+    context_c, page_c = browser_on(browser_chromium, nginx, first)
+    log_in(page_c, nginx.url)
+    context_c.add_cookies([{"name": "care_route", "value": second, "url": nginx.url}])
+    page_c.reload()
+    page_c.get_by_role("heading", name="My work").first.wait_for(timeout=60_000)
+    assert page_c.get_by_role("button", name="Log in").count() == 0
+    context_c.close()
+
     # The first process stops. The first browser reconnects (nginx passes it to the second
     # process), is signed in again by its cookie or logs in again, and finds what it saved.
     os.killpg(apps[0].pid, signal.SIGTERM)
