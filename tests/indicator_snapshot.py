@@ -3,8 +3,9 @@ encryption of the sensitive case columns.
 
 `tests/snapshots/indicators_demo.json` was written by running this file (`python -m
 tests.indicator_snapshot`) on the code *before* birth dates and forms of exploitation were
-encrypted (main at c97ae03, where the age groups and the forms were SQL over plain
-columns), so the test compares the new code path against figures it did not compute.
+encrypted (main at c97ae03; main at 3e1ae37, with the partners' demo data, wrote the same
+file), where the age groups and the forms were SQL over plain columns, so the test compares
+the new code path against figures it did not compute.
 """
 
 from __future__ import annotations
