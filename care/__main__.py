@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("seed-demo", help="load the synthetic demo data set (once)").set_defaults(func=_seed_demo)
 
     sub.add_parser("new-key", help="print a new random data key (for CARE_DATA_KEY)").set_defaults(func=_new_key)
-    sub.add_parser("rotate-key", help="re-encrypt all identifying data with CARE_DATA_KEY "
+    sub.add_parser("rotate-key", help="re-encrypt all encrypted data with CARE_DATA_KEY "
                    "(the old key in CARE_DATA_KEYS_OLD)").set_defaults(func=_rotate_key)
 
     bk = sub.add_parser("backup", help="write a consistent copy of the database")

@@ -9,7 +9,9 @@ rotated (`python -m care rotate-key`) while the app keeps working.
 
 SQL cannot look into ciphertext, so each folded word of a name is also stored as a keyed
 hash (HMAC-SHA256 under a key derived from the data key with HKDF): the same word gives
-the same token, and without the key nobody can test a guess against the tokens.
+the same token, and without the key nobody can test a guess against the tokens. A birth
+date gets the same treatment (`day_token`, under a key of its own) so the duplicate check
+finds an exact birth date without SQL reading one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from datetime import date
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -27,6 +30,7 @@ from care.config import ConfigError, data_key_problem, settings
 
 TOKEN_HEX = 16  # 64 bits of the HMAC: no two words of a realistic register collide
 _INDEX_INFO = b"care name index v1"
+_DAY_INFO = b"care birth date index v1"
 
 
 class DataKeyError(ConfigError):
@@ -53,10 +57,10 @@ def _cipher(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(k) for k in keys])
 
 
-@lru_cache(maxsize=8)
-def _index_key(key: str) -> bytes:
-    # A key of its own for the index: the encryption key is never used for two jobs.
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INDEX_INFO).derive(
+@lru_cache(maxsize=16)
+def _index_key(key: str, info: bytes = _INDEX_INFO) -> bytes:
+    # A key of its own for each index: the encryption key is never used for two jobs.
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
         base64.urlsafe_b64decode(key))
 
 
@@ -96,3 +100,14 @@ def word_tokens(word: str) -> list[str]:
     """The word's token under every configured key: a search still finds rows indexed
     under an earlier key while a rotation is under way."""
     return list(dict.fromkeys(word_token(word, k) for k in data_keys()))
+
+
+def day_token(day: date, key: str | None = None) -> str:
+    """The keyed hash of a birth date under `key` (default: the current key)."""
+    digest = hmac.new(_index_key(key or data_keys()[0], _DAY_INFO), day.isoformat().encode("ascii"), hashlib.sha256)
+    return digest.hexdigest()[:TOKEN_HEX]
+
+
+def day_tokens(day: date) -> list[str]:
+    """The date's token under every configured key (a rotation may be under way)."""
+    return list(dict.fromkeys(day_token(day, k) for k in data_keys()))

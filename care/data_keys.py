@@ -3,7 +3,9 @@
 A key that may have leaked, or a yearly change, must not mean downtime or a database
 that half reads: the new key becomes CARE_DATA_KEY, the old one moves to
 CARE_DATA_KEYS_OLD (still read), and `python -m care rotate-key` rewrites every value
-and every name index in one transaction. After that the old key can be dropped.
+(names, contacts, birth dates, notes, forms of exploitation: every column whose type is
+`EncryptedText` or one of its forms) and every keyed hash in one transaction. After that
+the old key can be dropped.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from care.audit import audit_record
+from care.crypto import day_token
 from care.identity import name_index
-from db.models import Identity
+from db.models import Case, Identity
 from db.types import EncryptedText
 
 
@@ -29,8 +32,8 @@ def encrypted_columns() -> dict[str, list[str]]:
 
 
 def rotate_data_key(session: Session, *, username: str) -> dict[str, int]:
-    """Re-encrypt every encrypted column and recompute `Identity.name_index` with the
-    current key; return the rows rewritten per table. Audited with counts only.
+    """Re-encrypt every encrypted column and recompute the keyed hashes (`Identity.name_index`,
+    `Case.birth_date_index`) with the current key; return the rows rewritten per table. Audited with counts only.
 
     Versions and `updated_at` are left alone: the content does not change, so a form
     opened before the rotation can still be saved.
@@ -44,6 +47,8 @@ def rotate_data_key(session: Session, *, username: str) -> dict[str, int]:
             values = {c: getattr(row, c) for c in columns}  # decrypted with whichever key made them
             if table_name == Identity.__tablename__:
                 values["name_index"] = name_index(values["given_names"], values["family_names"], values["aliases"])
+            if table_name == Case.__tablename__:
+                values["birth_date_index"] = day_token(values["birth_date"]) if values["birth_date"] else ""
             # Bound through EncryptedText: written under the current key.
             session.execute(update(table).where(*(k == getattr(row, k.name) for k in key)).values(**values))
         counts[table_name] = len(rows)

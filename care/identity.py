@@ -4,7 +4,8 @@ Names and contacts live apart from the case (`identity` table) and are shown onl
 users `access.may_see_identity` allows; every read is audited, and the audit log never
 holds a name, a contact or a searched name. The columns are encrypted at rest (the
 column type does it, see care/crypto.py), so SQL never sees a name: search goes through
-`name_index`, one keyed hash per word, and the duplicate check compares in Python.
+`name_index`, one keyed hash per word, and the duplicate check compares in Python (the
+case's birth date is encrypted too: SQL narrows by its keyed hash or the age at referral).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 import phonenumbers
-from sqlalchemy import Text, and_, false, or_, type_coerce, update
+from sqlalchemy import Text, and_, extract, false, or_, type_coerce, update
 from sqlmodel import Session, col, select
 
 from care import crypto
@@ -286,9 +287,10 @@ def similar_cases(session: Session, actor: Actor, *, given: str, family: str, al
     """Visible cases that may be the same person: alike names and the same birth date.
 
     With an unknown birth date on either side, ages within a year of each other count
-    as the same. Audited as a name search (how many found, never the names). Names are
-    encrypted, so the candidates SQL narrows by birth date or age are decrypted and
-    compared here.
+    as the same. Audited as a name search (how many found, never the names). Names and
+    birth dates are encrypted, so SQL narrows the candidates by the birth date's keyed
+    hash (`Case.birth_date_index`) or by the plain age at referral, and the few
+    candidates are decrypted and compared here: the table is never decrypted whole.
     """
     if not may_search_names(actor):
         return []
@@ -299,17 +301,20 @@ def similar_cases(session: Session, actor: Actor, *, given: str, family: str, al
     stored = [type_coerce(c, Text()) for c in (Identity.given_names, Identity.family_names, Identity.aliases)]
     stmt = (select(Case.id, Case.code, Case.birth_date, Case.estimated_age, Case.referral_date, *stored)
             .join(Identity, Identity.case_id == Case.id).where(identity_scope(actor)))
-    if birth_date is not None:
-        stmt = stmt.where(or_(Case.birth_date == birth_date, col(Case.birth_date).is_(None)))
-    elif estimated_age is not None:
-        # Born, at the earliest, (age + 2) years before the referral; at the latest, (age - 1).
-        earliest = date(referral_date.year - estimated_age - 2, 1, 1)
-        latest = date(referral_date.year - estimated_age + 2, 12, 31)
-        stmt = stmt.where(or_(col(Case.birth_date).is_(None),
-                              and_(Case.birth_date >= earliest, Case.birth_date <= latest)))
+    own_age = _age_at(referral_date, birth_date, estimated_age, referral_date)
+    if own_age is not None:
+        # The year a case's person was born, or the year after: referral year minus age at referral.
+        # Two ages on our referral day within a year of each other put it within 2 years of ours.
+        born_around = extract("year", Case.referral_date) - Case.age_at_referral
+        ours = referral_date.year - own_age
+        near = born_around.between(ours - 2, ours + 2)
+        if birth_date is not None:
+            stmt = stmt.where(or_(col(Case.birth_date_index).in_(crypto.day_tokens(birth_date)),
+                                  and_(col(Case.birth_date).is_(None), near)))
+        else:
+            stmt = stmt.where(near)
     if exclude_case_id is not None:
         stmt = stmt.where(Case.id != exclude_case_id)
-    own_age = _age_at(referral_date, birth_date, estimated_age, referral_date)
     found = []
     if own_age is None:  # no birth date and no age: no case can be the same person
         stmt = stmt.where(false())

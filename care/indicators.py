@@ -2,19 +2,22 @@
 
 Every figure is an SQL aggregate (COUNT, SUM, AVG, GROUP BY) over the programme's cases
 referred in the period, so a report costs the same few queries with 100 cases or 10,000;
-only the durations behind a median come back as a list of integers. Nothing here returns
+only the durations behind a median come back as a list of integers, and the forms of
+exploitation (encrypted at rest, so SQL cannot group them) one short list per case. Nothing here returns
 a case code or a name. Before a report leaves this module it goes through
 `smallcells.disclose`: exact for the programme's coordinators, small counts hidden for
 everyone else (the managers).
 
 Definitions (docs/DESIGN.md, "Decisions"): people assisted are the cases that were not
 found ineligible; the period filters on the referral date (activities: on the day they were
-held); an age group is the age at referral, from the birth date or the estimated age.
+held); an age group is the age at referral, from the birth date or the estimated age (kept in
+clear as `Case.age_at_referral`: the birth date itself is encrypted).
 """
 
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +35,7 @@ from care.errors import ValidationErrors
 from care.i18n import N_, _
 from care.programmes import ProgrammeSettings, programme_settings
 from care.smallcells import Cell, Kind, Row, Table, disclose, number, people
-from care.sqlfuncs import days_between, json_values, years_between
+from care.sqlfuncs import days_between, json_values
 from care.vocab import EXPLOITATION_FORMS, PLAN_CATEGORIES, PLAN_SUBCATEGORIES, SEX, Stage, label, stage_label
 from db.models import (
     Activity, ActivityModule, ActivityParticipants, Case, FollowUp, FollowUpScore, Payment, Plan, PlanLine, Referral,
@@ -220,7 +223,8 @@ def _people_table(key: str, title: str, heading: str, rows: list[Row], total_row
 
 
 def _age_groups(session: Session, scope: _Scope) -> dict[str, int]:
-    age = func.coalesce(years_between(Case.referral_date, Case.birth_date), Case.estimated_age)
+    # The birth date is encrypted: the case keeps its age at referral in clear (db/models/case.py).
+    age = Case.age_at_referral
     whens = [(age.is_(None), "unknown")]
     for code, (_label, low, high) in AGE_GROUPS.items():
         if low is not None:
@@ -232,11 +236,13 @@ def _age_groups(session: Session, scope: _Scope) -> dict[str, int]:
 
 
 def _exploitation_counts(session: Session, scope: _Scope) -> dict[str, int]:
-    forms = json_values(session, Case.exploitation_forms)
-    rows = session.exec(
-        select(forms.c.value, func.count(distinct(Case.id))).select_from(Case).join(forms, true())
-        .where(*scope.assisted()).group_by(forms.c.value)).all()
-    return {str(k): int(v) for k, v in rows}
+    """The one figure counted in Python: the forms of exploitation are encrypted (a special
+    category of data), so SQL cannot group them. One small value per case is decrypted
+    (about 8 µs each: 80 ms at 10,000 cases), and nothing but the counts leaves."""
+    counts: Counter[str] = Counter()
+    for forms in session.exec(select(Case.exploitation_forms).where(*scope.assisted())).all():
+        counts.update(set(forms))
+    return dict(counts)
 
 
 # --- the path -----------------------------------------------------------------------

@@ -7,8 +7,9 @@ anonymised by `python -m care anonymise` (run it from cron; `--dry-run` lists on
 - the identity (names, contacts, search key) is blanked by `identity.identity_erase`;
 - every free-text field that may describe or name the person, their family or the
   people around them (`NARRATIVE` below) is blanked;
-- the exact birth date becomes the age in whole years at referral (`estimated_age`),
-  which is all the indicators use (age group at referral), so every figure stays the same;
+- the exact birth date (and its keyed hash) goes; the age in whole years at referral stays
+  (`age_at_referral`, copied into `estimated_age`), which is all the indicators use (age
+  group at referral), so every figure stays the same;
 - coded data, dates, amounts and scores stay: they are what the indicators count.
 
 Each case gets `anonymised_at` and one audit event "case.anonymise" (counts, no names).
@@ -102,14 +103,6 @@ def anonymisation_due(session: Session, today: date) -> list[Due]:
     return due
 
 
-def _age_at_referral(case: Case) -> int | None:
-    """The age in whole years the indicators compute (`sqlfuncs.years_between`), or the estimate."""
-    if case.birth_date is None:
-        return case.estimated_age
-    born, day = case.birth_date, case.referral_date
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def case_anonymise(session: Session, case_id: int, *, username: str) -> dict[str, int]:
     """Remove the person from one case, audit it, and say how many rows were blanked per table."""
     case = session.get(Case, case_id, populate_existing=True)
@@ -117,7 +110,8 @@ def case_anonymise(session: Session, case_id: int, *, username: str) -> dict[str
     for model, names in NARRATIVE.items():
         values = dict.fromkeys(names, "")
         if model is Case:
-            values |= {"birth_date": None, "estimated_age": _age_at_referral(case), "anonymised_at": utcnow()}
+            values |= {"birth_date": None, "birth_date_index": "", "estimated_age": case.age_at_referral,
+                       "anonymised_at": utcnow()}
         if "version" in model.model_fields:
             values["version"] = model.version + 1  # a form still open on the row cannot save over this
         result = session.execute(update(model).where(_rows_of(model, case_id)).values(**values)

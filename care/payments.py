@@ -139,7 +139,7 @@ def payment_cancel(session: Session, actor: Actor, *, payment_id: int | None, re
     session.add(payment)
     session.flush()
     audit_record(session, actor, "payment.cancel", case_id=case.id, entity="payment", entity_id=payment.id,
-                 detail={"line_id": line.id, "amount": payment.amount, "reason": reason})
+                 detail={"line_id": line.id, "amount": payment.amount})  # the reason is encrypted on the payment
     monitoring_sync(session, actor, case)
     return payment
 

@@ -12,28 +12,6 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Session
 
 
-class years_between(FunctionElement):  # noqa: N801 (an SQL function, named like one)
-    """Whole years from `earlier` to `later` (an age on a day), as an integer."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "years_between"
-
-
-@compiles(years_between, "sqlite")
-def _years_sqlite(element, compiler, **kw):
-    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    # YYYYMMDD as numbers: the difference divided by 10000 is the age in whole years.
-    return (f"((CAST(strftime('%Y%m%d', {later}) AS INTEGER) - "
-            f"CAST(strftime('%Y%m%d', {earlier}) AS INTEGER)) / 10000)")
-
-
-@compiles(years_between, "postgresql")
-def _years_postgresql(element, compiler, **kw):
-    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(date_part('year', age({later}, {earlier})) AS INTEGER)"
-
-
 class days_between(FunctionElement):  # noqa: N801
     """Days from `earlier` to `later`, as an integer."""
 

@@ -4,15 +4,20 @@ SQLite has no decimal type: a Numeric column comes back through float. Money is
 therefore stored as whole cents in a BIGINT (exact, and SQL SUM stays exact), and
 exchange rates as text; Python always sees Decimal.
 
-Identifying columns are `EncryptedText`: encryption happens in the type itself, so no
-code path (ORM, factories, seeds, bulk updates) can write a name in clear.
+Identifying and sensitive columns are `EncryptedText` (or its date and list forms,
+`EncryptedDate` and `EncryptedList`): encryption happens in the type itself, so no code
+path (ORM, factories, seeds, bulk updates) can write a name, a birth date or a note in
+clear. Rotation (`care.data_keys`) finds every such column by its type.
 """
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import BigInteger, String, Text
+from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 from care.crypto import decrypt, encrypt
@@ -64,6 +69,8 @@ class EncryptedText(TypeDecorator):
 
     class comparator_factory(Text.Comparator):
         def operate(self, op, *other, **kwargs):
+            if op in (operators.is_, operators.is_not):  # whether there is a value at all is not secret
+                return super().operate(op, *other, **kwargs)
             raise TypeError(f"{self.expr} is encrypted: it cannot be compared or sorted in SQL "
                             "(use Identity.name_index to search names, or compare after reading).")
 
@@ -75,3 +82,34 @@ class EncryptedText(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return value if not value else decrypt(value)
+
+
+class EncryptedDate(EncryptedText):
+    """A date encrypted like `EncryptedText` (its ISO form); Python sees a `date` or None.
+
+    SQL can only tell whether there is one (IS NULL): ages and year windows use the plain
+    `Case.age_at_referral`, an exact match the keyed `Case.birth_date_index`.
+    """
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else encrypt(value.isoformat())
+
+    def process_result_value(self, value, dialect):
+        return date.fromisoformat(decrypt(value)) if value else None
+
+
+class EncryptedList(EncryptedText):
+    """A list of codes encrypted like `EncryptedText` (its JSON form); Python sees a list.
+
+    Even the empty list is encrypted: an empty cell would say "no vulnerability noted".
+    """
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else encrypt(json.dumps(list(value), ensure_ascii=False))
+
+    def process_result_value(self, value, dialect):
+        return json.loads(decrypt(value)) if value else []

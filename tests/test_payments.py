@@ -104,6 +104,9 @@ def test_a_cancelled_payment_stays_in_the_record_and_no_longer_counts(session, c
         ("RC-right", False), ("RC-wrong", True)]
     actions = session.exec(select(AuditEvent.action).where(AuditEvent.entity == "payment")).all()
     assert actions == ["payment.record", "payment.cancel", "payment.record"]
+    # The reason is encrypted on the payment; the audit log (in clear) does not copy it.
+    details = session.exec(select(AuditEvent.detail).where(AuditEvent.action == "payment.cancel")).all()
+    assert len(details) == 1 and "another case" not in details[0]
 
 
 def test_the_last_payment_plans_one_monitoring_visit(session, coords, approved):

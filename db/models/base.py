@@ -26,6 +26,13 @@ def json_field(default=list):
     return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
 
 
+def encrypted_list_field():
+    """A list of codes encrypted at rest (`EncryptedList`): no SQL aggregate may need it."""
+    from db.types import EncryptedList
+
+    return Field(default_factory=list, sa_column=Column(EncryptedList, nullable=False))
+
+
 class Versioned(SQLModel):
     """A row people edit: `version` guards against silent overwrites (optimistic locking)."""
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Text, UniqueConstraint
+from sqlalchemy import DateTime, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
-from db.models.base import Versioned, json_field, ts_field, utcnow
-from db.types import EncryptedText
+from db.models.base import Versioned, encrypted_list_field, ts_field, utcnow
+from db.types import EncryptedDate, EncryptedText
 
 
 class Case(Versioned, table=True):
@@ -26,32 +26,36 @@ class Case(Versioned, table=True):
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     referral_date: date = Field(index=True)
     identified_by: str = Field(max_length=30)
-    # The person (no identifying data here)
+    # The person (no identifying data here). What describes the person or the exploitation is
+    # encrypted at rest; the plain age at referral is all the indicators and the duplicate
+    # check need (see `_derive_age_and_birth_index` below).
     sex: str = Field(max_length=30)  # HTCDS gender
-    birth_date: date | None = Field(default=None, index=True)
+    birth_date: date | None = Field(default=None, sa_type=EncryptedDate)
     estimated_age: int | None = None
+    age_at_referral: int | None = None  # whole years, from the birth date or the estimate
+    birth_date_index: str = Field(default="", max_length=16, index=True)  # crypto.day_token
     is_minor: bool = Field(default=False, index=True)  # at referral; keeps its procedure
-    nationality: str = Field(max_length=2)
-    languages: list[str] = json_field()
-    exploitation_forms: list[str] = json_field()
-    labour_sector: str | None = Field(default=None, max_length=40)
-    control_methods: list[str] = json_field()
-    recruitment_method: str | None = Field(default=None, max_length=40)
-    vulnerabilities: list[str] = json_field()
+    nationality: str = Field(sa_type=EncryptedText)
+    languages: list[str] = encrypted_list_field()
+    exploitation_forms: list[str] = encrypted_list_field()
+    labour_sector: str | None = Field(default=None, sa_type=EncryptedText)
+    control_methods: list[str] = encrypted_list_field()
+    recruitment_method: str | None = Field(default=None, sa_type=EncryptedText)
+    vulnerabilities: list[str] = encrypted_list_field()
     return_country: str = Field(max_length=2, index=True)
-    return_region: str = Field(default="", max_length=200)
+    return_region: str = Field(default="", sa_type=EncryptedText)
     # Path
     stage: str = Field(default="referred", max_length=20, index=True)
     stage_changed_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
-    ineligible_reason: str = Field(default="", sa_type=Text)
+    ineligible_reason: str = Field(default="", sa_type=EncryptedText)
     closing_reason: str | None = Field(default=None, max_length=30)
-    closing_note: str = Field(default="", sa_type=Text)
+    closing_note: str = Field(default="", sa_type=EncryptedText)
     closed_on: date | None = None
     departure_date: date | None = None
     arrival_date: date | None = None
     risk_level: str | None = Field(default=None, max_length=10, index=True)  # current overall
     alarm_open: bool = Field(default=False, index=True)
-    alarm_note: str = Field(default="", sa_type=Text)
+    alarm_note: str = Field(default="", sa_type=EncryptedText)
     # Consent (HTCDS AgreementToManagePersonalData and the two others)
     consent_processing_on: date | None = None
     consent_method: str = Field(default="", max_length=30)
@@ -98,7 +102,7 @@ class Referral(SQLModel, table=True):
     referral_date: date
     outcome: str = Field(default="pending", max_length=20)  # pending|case|not_eligible|declined|no_consent
     case_id: int | None = Field(default=None, foreign_key="care_case.id")
-    note: str = Field(default="", sa_type=Text)
+    note: str = Field(default="", sa_type=EncryptedText)
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = ts_field()
 
@@ -114,3 +118,22 @@ class CaseCodeCounter(SQLModel, table=True):
     host_country: str = Field(max_length=2)
     year: int
     last_number: int = 0
+
+
+@event.listens_for(Case, "before_insert")
+@event.listens_for(Case, "before_update")
+def _derive_age_and_birth_index(_mapper, _connection, case: Case) -> None:
+    """Whenever a case is written, its plain age at referral and its birth date's keyed hash
+    follow the encrypted birth date (or the estimate): no path can leave them stale.
+
+    The indicators' age groups read `age_at_referral` (SQL cannot read an encrypted date),
+    and the duplicate check finds an exact birth date through `birth_date_index`.
+    """
+    from care.crypto import day_token
+
+    born, day = case.birth_date, case.referral_date
+    if born is not None and day is not None:
+        case.age_at_referral = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    else:
+        case.age_at_referral = case.estimated_age
+    case.birth_date_index = day_token(born) if born is not None else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Index, Text
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, json_field
@@ -29,10 +29,10 @@ class FollowUp(Versioned, table=True):
     # Where and with whom the person lives after return: an address and relatives' names.
     living_where: str = Field(default="", sa_type=EncryptedText)
     living_with: str = Field(default="", sa_type=EncryptedText)
-    wellbeing: str = Field(default="", sa_type=Text)
-    missed_reason: str = Field(default="", sa_type=Text)
+    wellbeing: str = Field(default="", sa_type=EncryptedText)
+    missed_reason: str = Field(default="", sa_type=EncryptedText)
     alarms: list[str] = json_field()
-    alarm_note: str = Field(default="", sa_type=Text)
+    alarm_note: str = Field(default="", sa_type=EncryptedText)
     logged_by_id: int | None = Field(default=None, foreign_key="app_user.id")
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field
 
 from db.models.base import Versioned
+from db.types import EncryptedText
 
 
 class ChecklistItem(Versioned, table=True):
@@ -21,5 +22,5 @@ class ChecklistItem(Versioned, table=True):
     needed: bool = True
     done_on: date | None = None
     done_by_id: int | None = Field(default=None, foreign_key="app_user.id")
-    note: str = Field(default="", sa_type=Text)
+    note: str = Field(default="", sa_type=EncryptedText)
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Text
+from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, utcnow
@@ -24,14 +24,14 @@ class MinorProcedure(Versioned, table=True):
     guardian_contact: str = Field(default="", sa_type=EncryptedText)
     bid_on: date | None = None
     bid_body: str = Field(default="", max_length=200)
-    bid_person: str = Field(default="", max_length=200)
+    bid_person: str = Field(default="", sa_type=EncryptedText)  # plain text: at most 200
     bid_outcome: str | None = Field(default=None, max_length=20)  # return|no_return
-    bid_reasons: str = Field(default="", sa_type=Text)
+    bid_reasons: str = Field(default="", sa_type=EncryptedText)
     family_requested_on: date | None = None
     family_done_on: date | None = None
-    family_done_by: str = Field(default="", max_length=200)
+    family_done_by: str = Field(default="", sa_type=EncryptedText)  # plain text: at most 200
     family_outcome: str | None = Field(default=None, max_length=20)  # positive|negative
-    family_documents: str = Field(default="", sa_type=Text)
+    family_documents: str = Field(default="", sa_type=EncryptedText)
     escort_kind: str | None = Field(default=None, max_length=10)  # guardian|staff
     escort_name: str = Field(default="", sa_type=EncryptedText)  # plain text: at most minors_write.TEXT_MAX
     handover_on: date | None = None
@@ -49,7 +49,7 @@ class MinorActor(Versioned, table=True):
     required: bool = True
     contact_name: str = Field(default="", sa_type=EncryptedText)
     contacted_on: date | None = None
-    agreed: str = Field(default="", sa_type=Text)
+    agreed: str = Field(default="", sa_type=EncryptedText)
 
 
 class ChildView(SQLModel, table=True):
@@ -61,6 +61,6 @@ class ChildView(SQLModel, table=True):
     case_id: int = Field(foreign_key="care_case.id", index=True)
     step: str = Field(max_length=40)
     recorded_on: date
-    words: str = Field(sa_type=Text)
+    words: str = Field(sa_type=EncryptedText)
     recorded_by_id: int = Field(foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -74,10 +74,10 @@ class PartnerReferral(Versioned, table=True):
     sent_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     answered_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     answered_by_id: int | None = Field(default=None, foreign_key="app_user.id")
-    decline_reason: str = Field(default="", sa_type=Text)
+    decline_reason: str = Field(default="", sa_type=EncryptedText)
     completed_on: date | None = None
     outcome: str | None = Field(default=None, max_length=20)  # implemented|not_successful
-    outcome_reason: str = Field(default="", sa_type=Text)
+    outcome_reason: str = Field(default="", sa_type=EncryptedText)
     revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     revoked_by_id: int | None = Field(default=None, foreign_key="app_user.id")
-    revoke_reason: str = Field(default="", sa_type=Text)
+    revoke_reason: str = Field(default="", sa_type=EncryptedText)

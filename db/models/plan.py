@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Column, DateTime, Text
+from sqlalchemy import JSON, Column, DateTime
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, utcnow
-from db.types import ExactDecimal, Money
+from db.types import EncryptedText, ExactDecimal, Money
 
 
 class Plan(Versioned, table=True):
@@ -27,7 +27,7 @@ class Plan(Versioned, table=True):
     submitted_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     decided_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     decided_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
-    decision_comment: str = Field(default="", sa_type=Text)
+    decision_comment: str = Field(default="", sa_type=EncryptedText)
     # The programme's caps as they stood when the plan was approved.
     caps_snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
@@ -40,9 +40,9 @@ class PlanLine(Versioned, table=True):
     plan_id: int = Field(foreign_key="plan.id", index=True)
     category: str = Field(max_length=20)  # immediate|economic|social|psychosocial
     subcategory: str = Field(max_length=40)
-    description: str = Field(sa_type=Text)
-    provider: str = Field(default="", max_length=200)  # free text for a one-off provider
-    # The provider from the partner directory, when it is one of them.
+    description: str = Field(sa_type=EncryptedText)
+    provider: str = Field(default="", sa_type=EncryptedText)  # plain text: at most 200
+    # The provider from the partner directory, when it is one of them (`provider`: a one-off, typed).
     partner_id: int | None = Field(default=None, foreign_key="partner_organisation.id")
     planned_on: date | None = None
     amount: Decimal = Field(sa_column=Column(Money, nullable=False))
@@ -66,4 +66,4 @@ class Payment(SQLModel, table=True):
     recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
     cancelled_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     cancelled_by_id: int | None = Field(default=None, foreign_key="app_user.id")
-    cancel_reason: str = Field(default="", sa_type=Text)
+    cancel_reason: str = Field(default="", sa_type=EncryptedText)
