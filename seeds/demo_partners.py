@@ -24,11 +24,11 @@ PARTNER_NAME = "Ngozi Okonkwo-Bello"
 
 # country, name, kind, contact, languages, services (plan category, plan line kind)
 PARTNERS: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (
-    ("NG", "Benin City Women's Shelter (demo)", "shelter", "Ring Road, Benin City · +234 700 000 0101",
+    ("NG", "Edo State Women's Shelter (demo)", "shelter", "Ring Road, GRA, Edo State · +234 700 000 0101",
      ("en", "yo"), (("immediate", "temporary_housing"), ("psychosocial", "counselling"))),
-    ("NG", "Lagos Livelihoods Network (demo)", "ngo", "Ikeja, Lagos · +234 700 000 0102",
+    ("NG", "Ikeja Livelihoods Network (demo)", "ngo", "Allen Avenue, Ikeja · +234 700 000 0102",
      ("en", "ig", "yo"), (("economic", "income_generating"), ("economic", "vocational_training"))),
-    ("NG", "Edo State Health Outreach (demo)", "health", "Benin City · +234 700 000 0103",
+    ("NG", "Edo State Health Outreach (demo)", "health", "Sapele Road, Edo State · +234 700 000 0103",
      ("en",), (("immediate", "medical_immediate"), ("social", "medical_care"))),
     ("AL", "Qendra Shpresa e Re (demo)", "shelter", "Tiranë · +355 40 000 0101",
      ("sq",), (("immediate", "temporary_housing"), ("psychosocial", "counselling"))),
@@ -42,7 +42,7 @@ PARTNERS: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[tuple[str, str]
      ("uk", "ru"), (("psychosocial", "counselling"), ("economic", "vocational_training"))),
     ("UA", "Oblasnyi tsentr zainiatosti Lviv (demo)", "government", "Lviv · +380 32 000 0102",
      ("uk",), (("economic", "job_placement"),)),
-    ("CM", "Maison Solidarité Douala (demo)", "shelter", "Douala · +237 600 000 101",
+    ("CM", "Maison Solidarité Littoral (demo)", "shelter", "Bonanjo, Littoral · +237 600 000 101",
      ("fr", "en"), (("immediate", "temporary_housing"),)),
 )
 

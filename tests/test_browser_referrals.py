@@ -104,7 +104,7 @@ def test_refer_accept_log_then_withdraw_consent(own_server, own_db, browser, tmp
     coord.get_by_label("Message to the partner").first.fill("Please carry out the 6-month follow-up.")
     click_until(coord.get_by_role("button", name="Save as draft").first,
                 coord.get_by_text("Draft saved: send it from the list above.").first)
-    coord.get_by_text("Benin City Women's Shelter (demo): Draft").first.click()
+    coord.get_by_text("Edo State Women's Shelter (demo): Draft").first.click()
     click_until(coord.get_by_role("button", name="Send to the partner").first,
                 coord.get_by_text("The referral is sent.").first)
     assert _state(own_db)[-1] == "sent"

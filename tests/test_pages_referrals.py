@@ -91,7 +91,7 @@ def test_the_partner_accepts_then_sees_the_case(ref_db_url):
     with session_scope(engine_for(ref_db_url)) as s:
         offer = s.exec(select(PartnerReferral, Case.code).join(Case, Case.id == PartnerReferral.case_id)
                        .where(PartnerReferral.state == "sent", PartnerReferral.partner_id == PartnerOrganisation.id,
-                              PartnerOrganisation.name == "Benin City Women's Shelter (demo)")).one()
+                              PartnerOrganisation.name == "Edo State Women's Shelter (demo)")).one()
     ref, code = offer
     assert any(m.value.startswith(f"**{code}** · ") for m in at.markdown)
     _button(at, "Decline").click().run()
