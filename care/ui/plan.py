@@ -140,8 +140,8 @@ def _line_fields(form_key: str, key: str, overview: PlanOverview, line: LineView
                               index=options.index(line.partner_id) if line and line.partner_id in options else 0,
                               format_func=lambda i: partners[i] if i is not None else _("Other (type the name)"))
     field_error(form_key, "partner_id")
-    provider = st.text_input(_("Provider or referral agency (other)"), value=line.provider if line else "",
-                             key=f"{key}_prov")
+    provider = st.text_input(_("Provider or referral agency"), value=line.provider if line else "", key=f"{key}_prov",
+                             help=_("For a provider that is not in the partner directory."))
     field_error(form_key, "provider")
     left, right = st.columns(2)
     with left:
