@@ -79,6 +79,7 @@ ACTION_PHRASES = {
     "case.move_programme": N_("Case moved to another programme"),
     "case.erasure_request": N_("The person asked for their data to be erased"),
     "case.erase": N_("Identity and notes erased at the person's request"),
+    "partner_referral.revoke": N_("Referral to a partner revoked"),
 }
 
 # The moves whose reason the timeline shows (care/casemove.py, care/subject_rights.py).
@@ -210,8 +211,8 @@ def _summary(session: Session, case: Case) -> Section:
         if case.closing_note:
             rows.append((_("Closing note"), case.closing_note))
     if case.anonymised_at:
-        rows.append((_("Anonymised"), _("{date}: the person's identity and notes were removed at the end of the "
-                                        "retention period; the figures remain.").format(
+        rows.append((_("Anonymised"), _("{date}: the person's identity and notes were removed (at the end of the "
+                                        "retention period, or at their request); the figures remain.").format(
             date=fmt_date(case.anonymised_at.date()))))
     return Section(title=_("Summary"), rows=rows)
 

@@ -117,7 +117,8 @@ def case_move_return(session: Session, actor: Actor, *, case_id: int, return_cou
     _save(session, actor, case, expected_version)
     old_country, old_region = case.return_country, case.return_region
     case.return_country, case.return_region = country, region
-    revoked = _revoke_referrals(session, actor, case) if country != old_country else []
+    revoked = (open_referrals_revoke(session, actor, case, reason=MOVED, outside_return_country=True)
+               if country != old_country else [])
     focal_point_dropped = _drop_focal_point_outside(session, case)
     session.add(case)
     audit_record(session, actor, "case.move_return", case_id=case.id, entity="case", entity_id=case.id,
@@ -126,22 +127,24 @@ def case_move_return(session: Session, actor: Actor, *, case_id: int, return_cou
     return case
 
 
-def _revoke_referrals(session: Session, actor: Actor, case: Case) -> list[int]:
-    """Revoke the case's open referrals to partners of another country than its return country."""
-    rows = session.exec(
-        select(PartnerReferral).join(PartnerOrganisation, PartnerOrganisation.id == PartnerReferral.partner_id)
-        .where(PartnerReferral.case_id == case.id, col(PartnerReferral.state).in_(OPEN_REFERRAL_STATES),
-               PartnerOrganisation.country != case.return_country)
-        .order_by(PartnerReferral.id).with_for_update()).all()
+def open_referrals_revoke(session: Session, actor: Actor, case: Case, *, reason: str,
+                          outside_return_country: bool = False) -> list[int]:
+    """Revoke the case's open referrals (only those to partners outside its return country, if
+    asked), directly: the partner loses the case at their next click. Each one is audited."""
+    stmt = (select(PartnerReferral).join(PartnerOrganisation, PartnerOrganisation.id == PartnerReferral.partner_id)
+            .where(PartnerReferral.case_id == case.id, col(PartnerReferral.state).in_(OPEN_REFERRAL_STATES)))
+    if outside_return_country:
+        stmt = stmt.where(PartnerOrganisation.country != case.return_country)
+    rows = session.exec(stmt.order_by(PartnerReferral.id).with_for_update()).all()
     now = utcnow()
     for ref in rows:
         before = ref.state
-        ref.state, ref.revoked_at, ref.revoked_by_id, ref.revoke_reason = "revoked", now, actor.id, MOVED
+        ref.state, ref.revoked_at, ref.revoked_by_id, ref.revoke_reason = "revoked", now, actor.id, reason
         ref.version += 1
         ref.updated_at, ref.updated_by_id = now, actor.id
         session.add(ref)
         audit_record(session, actor, "partner_referral.revoke", case_id=case.id, entity="partner_referral",
-                     entity_id=ref.id, detail={"from": before, "reason": MOVED})
+                     entity_id=ref.id, detail={"from": before, "reason": reason})
     return [r.id for r in rows]
 
 
