@@ -11,6 +11,7 @@ see the case. The case code stays: it names the case, not its route.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -186,3 +187,27 @@ def case_move_programme(session: Session, actor: Actor, *, case_id: int, program
                  detail={"from": before, "to": programme_settings(session, programme_id).code, "reason": reason,
                          "focal_point_dropped": focal_point_dropped})
     return case
+
+
+@dataclass(frozen=True)
+class MoveOptions:
+    """What the "Move the case" panel offers for one case."""
+
+    version: int
+    focal_point_id: int | None
+    focal_points: dict[int, str]  # id -> name: who the case may be given to
+    return_country: str
+    return_region: str
+    return_countries: tuple[str, ...]  # the programme's
+    programme_id: int
+    programmes: dict[int, str]  # id -> code: the other programmes the actor coordinates
+
+
+def move_options(session: Session, actor: Actor, case_id: int) -> MoveOptions:
+    case = case_get(session, actor, case_id)
+    require_programme(actor, case.programme_id, Role.COORDINATOR)
+    programmes = {pid: programme_settings(session, pid).code for pid in sorted(actor.programme_ids)
+                  if pid != case.programme_id and is_coordinator_of(actor, pid)}
+    return MoveOptions(case.version, case.focal_point_id, focal_point_choices(session, actor, case.id),
+                       case.return_country, case.return_region,
+                       programme_settings(session, case.programme_id).return_countries, case.programme_id, programmes)
