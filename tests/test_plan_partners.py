@@ -82,3 +82,35 @@ def test_a_revision_keeps_the_partner_of_each_line(session, coord):
     approved_plan(session, coord, approver, case, [replace(line("cash_basic_needs"), partner_id=org.id)])
     second = plans.plan_revise(session, coord, case_id=case.id)
     assert [ln.partner_id for ln in plans.plan_lines(session, second.id)] == [org.id]
+
+
+# --- the managers' figure -------------------------------------------------------------------
+
+
+def test_plan_lines_by_partner_count_people_and_lines_and_hide_small_ones_from_managers(session, coord):
+    from datetime import date
+
+    from care.indicators import indicators_report
+    from care.smallcells import HIDDEN, cell_text
+    from tests.factories import programme_id
+
+    big = make_partner(session, name="Big Shelter", country="NG")
+    small = make_partner(session, name="Small Clinic", country="NG")
+    for i in range(5):
+        lines = [replace(line("housing"), partner_id=big.id)] * (2 if i == 0 else 1)
+        if i < 2:
+            lines.append(replace(line("medical_care"), partner_id=small.id))
+        if i == 4:
+            lines.append(line("education", provider="Village school"))
+        draft_plan(session, coord, assessed_case(session, coord, ret="NG"), lines)
+    manager = make_actor(session, "manager")
+
+    def figures(actor):
+        report = indicators_report(session, actor, programme_id=programme_id(session, "CARE"), today=date(2015, 1, 1))
+        table = report.table("plan_lines_by_partner")
+        return [(r.label, *(cell_text(c) for c in r.cells)) for r in table.rows]
+
+    assert figures(coord) == [("Big Shelter (NG)", "5", "6"), ("Small Clinic (NG)", "2", "2"),
+                              ("Not from the partner directory", "1", "1")]
+    assert figures(manager) == [("Big Shelter (NG)", "5", "6"), ("Small Clinic (NG)", HIDDEN, HIDDEN),
+                                ("Not from the partner directory", HIDDEN, HIDDEN)]
