@@ -42,8 +42,8 @@ def make_actor(session: Session, *roles: str, countries=(), programmes=("CARE", 
     """A user of these roles; a partner user works for `partner_id` (a new organisation if not given)."""
     n = next(_counter)
     username = username or f"{roles[0].replace('_', '')}{n}"
-    if "partner" in roles:
-        programmes = ()
+    if "partner" in roles:  # a partner user has no country or programme (care/users.py)
+        programmes, countries = (), ()
         partner_id = partner_id or make_partner(session).id
     users.user_create(session, users.NewUser(
         username=username, name=name or f"Test User {n}", password=PASSWORD, roles=tuple(roles),
