@@ -29,7 +29,8 @@ def test_a_coordinator_moves_a_case_to_another_return_country_after_confirming(d
     at.selectbox(key=f"{form}_country").set_value("GH")
     at.text_input(key=f"{form}_region").input("Kumasi")
     _button(at, "Move the case").click().run()
-    assert any("Move case" in w.value and "Ghana (Kumasi)" in w.value for w in at.warning)
+    assert [w.value for w in at.warning] == ["Confirm this change:"]
+    assert any("Move case" in t.value and "Ghana (Kumasi)" in t.value for t in at.text)
     _button(at, "Confirm").click().run()
     assert errors(at) == ["Say why the case is moved."]
     assert at.text_input(key=f"{form}_region").value == "Kumasi", "what was typed stays"
@@ -59,7 +60,7 @@ def test_a_coordinator_downloads_the_persons_data_and_erases_it_after_confirming
     assert errors(at) == ["Say how the person asked (in person, by letter...) and what they asked for."]
     at.text_area(key=f"{form}_reason").input("Asked in person, all data")
     _button(at, "Erase…").click().run()
-    assert any("This cannot be undone." in w.value for w in at.warning)
+    assert any("This cannot be undone." in t.value for t in at.text)
     _button(at, "Confirm").click().run()
     assert not errors(at) and "The person's data was erased." in [m.value for m in at.success]
     with session_scope(engine_for(db_url)) as s:

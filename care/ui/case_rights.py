@@ -42,7 +42,8 @@ def confirm_pending(actor: Actor, form: str, done: str, case_id: int) -> None:
     if not pending or pending[0] != form:
         return
     _form, question, call = pending
-    st.warning(question, icon=":material/warning:")
+    st.warning(_("Confirm this change:"), icon=":material/warning:")
+    st.text(question)  # it holds typed text (a region, a name): never markdown
     yes, no = st.columns(2)
     if no.button(_("Cancel"), key=f"{form}_cancel"):
         st.session_state.pop(PENDING, None)
