@@ -253,7 +253,7 @@ def _line_partners(session: Session, actor: Actor, case: Case) -> dict[int, str]
 
 
 def _money_rows(view: PlanView, currency: str) -> list[list[str]]:
-    return [[subcategory_label(ln.subcategory), ln.description, label(NEED_AREAS, ln.need_area),
+    return [[subcategory_label(ln.subcategory), ln.description, ln.provider_label, label(NEED_AREAS, ln.need_area),
              fmt_date(ln.planned_on), fmt_money(ln.amount, ln.currency), fmt_money(ln.amount_programme, currency),
              fmt_money(ln.paid, currency)] for ln in view.lines]
 
@@ -286,7 +286,7 @@ def plan_section(session: Session, actor: Actor, case: Case) -> Section | None:
     needs = needs_unanswered(session, case)
     if needs:
         rows.append((_("High or urgent needs without a line"), ", ".join(n.label for n in needs)))
-    lines = Table([_("Kind"), _("What"), _("Need answered"), _("Planned on"), _("Amount"),
+    lines = Table([_("Kind"), _("What"), _("Provider"), _("Need answered"), _("Planned on"), _("Amount"),
                    _("In {currency}").format(currency=currency), _("Paid")], _money_rows(shown, currency))
     budget = budget_table(budget_rows(_budget_lines(shown), caps_of(shown, settings)), currency)
     return Section(title=_("Reintegration plan"), rows=rows, tables=[lines, budget],

@@ -114,3 +114,15 @@ def test_plan_lines_by_partner_count_people_and_lines_and_hide_small_ones_from_m
                               ("Not from the partner directory", "1", "1")]
     assert figures(manager) == [("Big Shelter (NG)", "5", "6"), ("Small Clinic (NG)", HIDDEN, HIDDEN),
                                 ("Not from the partner directory", HIDDEN, HIDDEN)]
+
+
+def test_the_case_file_plan_section_names_the_provider(session, coord):
+    from care.plan_views import plan_section
+
+    shelter = make_partner(session, name="Hope Shelter Lagos", country="NG", services=("temporary_housing",))
+    case = assessed_case(session, coord, ret="NG")
+    draft_plan(session, coord, case, [replace(line("temporary_housing"), provider="", partner_id=shelter.id),
+                                      line("housing", provider="Uncle's landlord")])
+    (table, *_rest) = plan_section(session, coord, case).tables
+    assert table.headings[:3] == ["Kind", "What", "Provider"]
+    assert [row[2] for row in table.rows] == ["Hope Shelter Lagos", "Uncle's landlord"]
