@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
 from care.access import Actor, Role, case_get, require_programme
 from care.audit import audit_record
@@ -32,7 +32,7 @@ from care.path import stage_move
 from care.text import NOTE_MAX, checked_text
 from care.vocab import Stage
 from db.models import (
-    AuditEvent, Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, Identity, MinorActor,
+    AuditEvent, Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor,
     MinorProcedure, Mitigation, NeedRating, NeedsAssessment, PartnerOrganisation, PartnerReferral, Payment, Plan,
     PlanLine, Referral, RiskAssessment, RiskFactorRating, User,
 )
