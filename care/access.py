@@ -52,6 +52,7 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "admin_users": frozenset({Role.ADMIN}),
     "admin_programmes": frozenset({Role.ADMIN}),
     "admin_reference": frozenset({Role.ADMIN}),
+    "admin_partners": frozenset({Role.ADMIN}),
     "admin_audit": frozenset({Role.ADMIN}),
     "minors": frozenset({Role.COORDINATOR}),
     "plan": frozenset({Role.COORDINATOR}),

@@ -76,7 +76,16 @@ ACTION_PHRASES = {
     "referral.case": N_("Referral linked to the case"),
     **referrals.TIMELINE_PHRASES,
     "case.anonymise": N_("Identity and notes removed at the end of the retention period"),
+    "case.reassign": N_("Case given to another focal point"),
+    "case.move_return": N_("Return country or region changed"),
+    "case.move_programme": N_("Case moved to another programme"),
+    "case.erasure_request": N_("The person asked for their data to be erased"),
+    "case.erase": N_("Identity and notes erased at the person's request"),
+    "partner_referral.revoke": N_("Referral to a partner revoked"),
 }
+
+# The moves whose reason the timeline shows (care/casemove.py, care/subject_rights.py).
+REASONED = ("case.reassign", "case.move_return", "case.move_programme", "case.erasure_request")
 
 RISK_LEVELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
 
@@ -147,6 +156,12 @@ def _detail(action: str, raw: str) -> str:
         if data.get("reason"):
             text += f" ({label(CLOSING_REASONS, data['reason'])})"
         return text
+    if action in REASONED:
+        ends = [data.get("from", ""), data.get("to", "")]
+        if action == "case.move_return":
+            ends = [country_name(e) if e else "" for e in ends]
+        text = " → ".join(e or "—" for e in ends) if any(ends) else ""
+        return f"{text} ({data['reason']})" if text and data.get("reason") else text or data.get("reason", "")
     if "fields" in data:
         return ", ".join(label(FIELD_LABELS, f) for f in data["fields"]) or _("no change")
     if action == "case.create":
@@ -198,8 +213,8 @@ def _summary(session: Session, case: Case) -> Section:
         if case.closing_note:
             rows.append((_("Closing note"), case.closing_note))
     if case.anonymised_at:
-        rows.append((_("Anonymised"), _("{date}: the person's identity and notes were removed at the end of the "
-                                        "retention period; the figures remain.").format(
+        rows.append((_("Anonymised"), _("{date}: the person's identity and notes were removed (at the end of the "
+                                        "retention period, or at their request); the figures remain.").format(
             date=fmt_date(case.anonymised_at.date()))))
     return Section(title=_("Summary"), rows=rows)
 

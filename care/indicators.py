@@ -38,8 +38,8 @@ from care.smallcells import Cell, Kind, Row, Table, disclose, number, people
 from care.sqlfuncs import days_between, json_values
 from care.vocab import EXPLOITATION_FORMS, PLAN_CATEGORIES, PLAN_SUBCATEGORIES, SEX, Stage, label, stage_label
 from db.models import (
-    Activity, ActivityModule, ActivityParticipants, Case, FollowUp, FollowUpScore, Payment, Plan, PlanLine, Referral,
-    TrainingModule,
+    Activity, ActivityModule, ActivityParticipants, Case, FollowUp, FollowUpScore, PartnerOrganisation, Payment, Plan,
+    PlanLine, Referral, TrainingModule,
 )
 from db.types import CENT
 
@@ -127,6 +127,7 @@ def indicators_report(session: Session, actor: Actor, *, programme_id: int, date
         _scores_table(session, scope),
         *_budget_tables(session, scope, settings),
         *_activity_tables(session, scope),
+        _partners_table(session, scope),  # last, so the earlier tables keep their export file numbers
     )
     exact = is_coordinator_of(actor, programme_id)
     return Report(programme_id=programme_id, programme_code=settings.code, programme_name=settings.name,
@@ -417,6 +418,30 @@ def _budget_tables(session: Session, scope: _Scope, settings: ProgrammeSettings)
     by_country = table("budget_by_country", _("Budget by country of return"), _("Country of return"),
                        Case.return_country, (), country_name, False)
     return [by_category, by_country, _caps_table(session, scope, settings)]
+
+
+def _partners_table(session: Session, scope: _Scope) -> Table:
+    """Who delivers the plans: per partner organisation of the directory, the people whose current plan
+    has a line with it and the number of those lines. The line count is hidden with the people count
+    (one line to a partner means one person)."""
+    stmt = (select(PlanLine.partner_id, func.count(PlanLine.id), func.count(distinct(Plan.case_id)))
+            .join(Plan, Plan.id == PlanLine.plan_id).join(Case, Case.id == Plan.case_id)
+            .where(*scope.assisted(), col(Plan.status).in_(PLANNED)))
+    counts = {pid: (int(n_lines), int(n_people)) for pid, n_lines, n_people in
+              session.exec(stmt.group_by(PlanLine.partner_id)).all()}
+    names = {pid: f"{name} ({country})" for pid, name, country in session.exec(
+        select(PartnerOrganisation.id, PartnerOrganisation.name, PartnerOrganisation.country)
+        .where(col(PartnerOrganisation.id).in_([p for p in counts if p is not None]))).all()}
+    order = sorted((p for p in counts if p is not None), key=lambda p: (-counts[p][1], names.get(p, "")))
+    rows = [Row(str(p), names.get(p, str(p)), (people(counts[p][1]), Cell(counts[p][0], Kind.NUMBER, counts[p][1])))
+            for p in order]
+    if None in counts:
+        lines, n = counts[None]
+        rows.append(Row("none", _("Not from the partner directory"), (people(n), Cell(lines, Kind.NUMBER, n))))
+    return Table("plan_lines_by_partner", "budget", _("Plan lines by partner organisation"), _("Partner organisation"),
+                 (_("People"), _("Plan lines")), tuple(rows), derived=((1, (0,)),),
+                 note=_("The current plan of each case (draft, submitted or approved). A person whose lines go to "
+                        "several organisations is counted under each."))
 
 
 def _cap_label(code: str) -> str:

@@ -24,17 +24,19 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
 
+from care.access import Actor
 from care.audit import audit_record
 from care.identity import identity_erase
 from care.schedule import add_months
 from care.vocab import Stage
 from db.models import (
-    Case, ChecklistItem, ChildView, FollowUp, MinorActor, MinorProcedure, Mitigation, NeedRating, NeedsAssessment,
-    Payment, Plan, PlanLine, Referral, RiskAssessment, RiskFactorRating, utcnow,
+    Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor, MinorProcedure,
+    Mitigation, NeedRating, NeedsAssessment, PartnerReferral, Payment, Plan, PlanLine, Referral, RiskAssessment,
+    RiskFactorRating, utcnow,
 )
 
 # Free text that may identify the person, per table; each table is reached from the case
-# through `_rows_of`. Organisation names (guardian's, best-interests body) and receipt
+# through `case_rows`. Organisation names (guardian's, best-interests body) and receipt
 # references stay: they name no one in the person's life.
 NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
     Case: ("return_region", "ineligible_reason", "closing_note", "alarm_note"),
@@ -53,6 +55,7 @@ NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
                      "family_documents", "escort_name", "handover_to"),
     MinorActor: ("contact_name", "agreed"),
     ChildView: ("words",),
+    PartnerReferral: ("message", "safety_note", "decline_reason", "outcome_reason", "revoke_reason"),
 }
 
 
@@ -64,7 +67,7 @@ class Due:
     retention_ends: date
 
 
-def _rows_of(model: type[SQLModel], case_id: int):
+def case_rows(model: type[SQLModel], case_id: int):
     """The WHERE clause picking `model`'s rows that belong to the case."""
     if model is Case:
         return Case.id == case_id
@@ -74,6 +77,8 @@ def _rows_of(model: type[SQLModel], case_id: int):
         return col(NeedRating.assessment_id).in_(select(NeedsAssessment.id).where(NeedsAssessment.case_id == case_id))
     if model is PlanLine:
         return col(PlanLine.plan_id).in_(select(Plan.id).where(Plan.case_id == case_id))
+    if model in (FollowUpScore, FollowUpLineProgress):
+        return col(model.followup_id).in_(select(FollowUp.id).where(FollowUp.case_id == case_id))
     if model is Payment:
         return col(Payment.plan_line_id).in_(
             select(PlanLine.id).join(Plan, Plan.id == PlanLine.plan_id).where(Plan.case_id == case_id))
@@ -103,8 +108,12 @@ def anonymisation_due(session: Session, today: date) -> list[Due]:
     return due
 
 
-def case_anonymise(session: Session, case_id: int, *, username: str) -> dict[str, int]:
-    """Remove the person from one case, audit it, and say how many rows were blanked per table."""
+def case_anonymise(session: Session, case_id: int, *, username: str, actor: Actor | None = None,
+                   action: str = "case.anonymise") -> dict[str, int]:
+    """Remove the person from one case, audit it, and say how many rows were blanked per table.
+
+    At the end of the retention period it runs from the command line (no actor); on the
+    person's request a coordinator runs it (`care.subject_rights.erasure_request`, "case.erase")."""
     case = session.get(Case, case_id, populate_existing=True)
     counts = {"identity": int(identity_erase(session, case_id))}
     for model, names in NARRATIVE.items():
@@ -114,11 +123,11 @@ def case_anonymise(session: Session, case_id: int, *, username: str) -> dict[str
                        "anonymised_at": utcnow()}
         if "version" in model.model_fields:
             values["version"] = model.version + 1  # a form still open on the row cannot save over this
-        result = session.execute(update(model).where(_rows_of(model, case_id)).values(**values)
+        result = session.execute(update(model).where(case_rows(model, case_id)).values(**values)
                                  .execution_options(synchronize_session=False))
         if result.rowcount:
             counts[model.__tablename__] = result.rowcount
-    audit_record(session, None, "case.anonymise", case_id=case_id, entity="case", entity_id=case_id,
+    audit_record(session, actor, action, case_id=case_id, entity="case", entity_id=case_id,
                  detail={"stage": case.stage, "rows": counts},
                  username=username)
     session.flush()

@@ -7,7 +7,7 @@ it is held to: those recorded at its approval once approved, the programme's own
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,6 +19,7 @@ from care.budget import BudgetLine, BudgetRow, CapSet, budget_rows, cap_breaches
 from care.errors import NotPermitted
 from care.identity import identity_read
 from care.i18n import _, current_language, fmt_date, fmt_money
+from care.partners import partners_for_line
 from care.payments import paid_by_line
 from care.plans import (
     NEED_AREAS, OPEN_STATUSES, PLANNING_STAGES, NeedFlag, PlanStatus, budget_lines, contributors, needs_unanswered,
@@ -26,8 +27,8 @@ from care.plans import (
 )
 from care.programmes import ProgrammeSettings, programme_settings
 from care.sections import Section, Table
-from care.vocab import Stage, label
-from db.models import Case, FollowUp, Organisation, Payment, Plan, PlanLine, User
+from care.vocab import PLAN_CATEGORIES, Stage, label
+from db.models import Case, FollowUp, Organisation, PartnerOrganisation, Payment, Plan, PlanLine, User
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,17 @@ class LineView:
     duration_months: int | None
     need_area: str | None
     paid: Decimal  # including what was paid on the earlier lines it continues
+    partner_id: int | None = None  # the provider from the service directory
+    partner_name: str = ""
 
     @property
     def left(self) -> Decimal:
         return self.amount_programme - self.paid
+
+    @property
+    def provider_label(self) -> str:
+        """The provider as screen and PDF show it: the directory's organisation, or the free text."""
+        return self.partner_name or self.provider
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,8 @@ class PlanOverview:
     needs_organisation: bool  # the case has a referring organisation that must agree
     may_export: bool
     monitoring_due: date | None = None
+    # The providers a line may name (care/partners.py `partners_for_line`): id -> "name · categories".
+    partners: dict[int, str] = field(default_factory=dict)
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
@@ -131,11 +141,15 @@ def _revisions(session: Session, case_id: int) -> list[PlanView]:
     plans = session.exec(select(Plan).where(Plan.case_id == case_id).order_by(col(Plan.revision_no).desc())).all()
     paid = paid_by_line(session, case_id)
     names = _names(session, {p.author_id for p in plans} | {p.decided_by_id for p in plans})
+    partner_names = dict(session.exec(select(PartnerOrganisation.id, PartnerOrganisation.name).join(
+        PlanLine, PlanLine.partner_id == PartnerOrganisation.id).join(Plan, Plan.id == PlanLine.plan_id)
+        .where(Plan.case_id == case_id)).all())
     views = []
     for p in plans:
         lines = tuple(LineView(
             ln.id, ln.version, ln.category, ln.subcategory, ln.description, ln.provider, ln.planned_on, ln.amount,
-            ln.currency, ln.rate, ln.amount_programme, ln.duration_months, ln.need_area, paid.get(ln.id, Decimal("0.00")))
+            ln.currency, ln.rate, ln.amount_programme, ln.duration_months, ln.need_area, paid.get(ln.id, Decimal("0.00")),
+            ln.partner_id, partner_names.get(ln.partner_id, ""))
             for ln in plan_lines(session, p.id))
         views.append(PlanView(
             p.id, p.version, p.revision_no, p.status, names.get(p.author_id, ""), p.agreed_with_person,
@@ -220,14 +234,26 @@ def plan_overview(session: Session, actor: Actor, *, case_id: int) -> PlanOvervi
         may_decide=may_decide, needs_organisation=case.organisation_id is not None,
         may_export=latest is not None and may_see_identity(actor, case),
         monitoring_due=_monitoring_due(session, case.id),
+        partners=_line_partners(session, actor, case) if latest is not None else {},
     )
+
+
+def _line_partners(session: Session, actor: Actor, case: Case) -> dict[int, str]:
+    """The directory's organisations a line of this case may name, each with the plan categories
+    it serves (the line form cannot follow the kind chosen in it, so it lists them all)."""
+    offered: dict[int, tuple[str, list[str]]] = {}
+    for category in PLAN_CATEGORIES:
+        for p in partners_for_line(session, actor, case.id, category):
+            offered.setdefault(p.id, (p.name, []))[1].append(label(PLAN_CATEGORIES, category))
+    return {pid: f"{name} · {', '.join(cats)}" for pid, (name, cats) in
+            sorted(offered.items(), key=lambda item: item[1][0].casefold())}
 
 
 # --- the case file ------------------------------------------------------------------
 
 
 def _money_rows(view: PlanView, currency: str) -> list[list[str]]:
-    return [[subcategory_label(ln.subcategory), ln.description, label(NEED_AREAS, ln.need_area),
+    return [[subcategory_label(ln.subcategory), ln.description, ln.provider_label, label(NEED_AREAS, ln.need_area),
              fmt_date(ln.planned_on), fmt_money(ln.amount, ln.currency), fmt_money(ln.amount_programme, currency),
              fmt_money(ln.paid, currency)] for ln in view.lines]
 
@@ -260,7 +286,7 @@ def plan_section(session: Session, actor: Actor, case: Case) -> Section | None:
     needs = needs_unanswered(session, case)
     if needs:
         rows.append((_("High or urgent needs without a line"), ", ".join(n.label for n in needs)))
-    lines = Table([_("Kind"), _("What"), _("Need answered"), _("Planned on"), _("Amount"),
+    lines = Table([_("Kind"), _("What"), _("Provider"), _("Need answered"), _("Planned on"), _("Amount"),
                    _("In {currency}").format(currency=currency), _("Paid")], _money_rows(shown, currency))
     budget = budget_table(budget_rows(_budget_lines(shown), caps_of(shown, settings)), currency)
     return Section(title=_("Reintegration plan"), rows=rows, tables=[lines, budget],

@@ -35,7 +35,7 @@ from care.programmes import programme_settings
 from care.sections import Section
 from care.text import NOTE_MAX, checked_text
 from care.vocab import PLAN_SUBCATEGORIES, Stage, label
-from db.models import AuditEvent, Case, NeedRating, NeedsAssessment, Plan, PlanLine, utcnow
+from db.models import AuditEvent, Case, NeedRating, NeedsAssessment, PartnerOrganisation, Plan, PlanLine, utcnow
 
 
 class PlanStatus(StrEnum):
@@ -227,7 +227,7 @@ def plan_revise(session: Session, actor: Actor, *, case_id: int) -> Plan:
             plan_id=plan.id, category=old.category, subcategory=old.subcategory, description=old.description,
             provider=old.provider, planned_on=old.planned_on, amount=old.amount, currency=old.currency,
             rate=old.rate, amount_programme=old.amount_programme, duration_months=old.duration_months,
-            need_area=old.need_area, carried_from_id=old.id, updated_by_id=actor.id))
+            need_area=old.need_area, partner_id=old.partner_id, carried_from_id=old.id, updated_by_id=actor.id))
     session.flush()
     _audit(session, actor, "plan.revise", plan, from_revision=latest.revision_no)
     return plan
@@ -249,6 +249,7 @@ class LineInput:
     rate: str | Decimal | None = None
     duration_months: int | None = None
     need_area: str | None = None
+    partner_id: int | None = None  # the provider from the service directory (or `provider`, free text)
 
 
 def _line_values(session: Session, case: Case, data: LineInput) -> dict:
@@ -261,6 +262,10 @@ def _line_values(session: Session, case: Case, data: LineInput) -> dict:
     description = checked_text(problems, "description", data.description, limit=DESCRIPTION_MAX, multiline=True,
                                required=_("Say what this line pays for."))
     provider = checked_text(problems, "provider", data.provider, limit=PROVIDER_MAX)
+    if data.partner_id is not None:
+        partner = session.get(PartnerOrganisation, data.partner_id)
+        if partner is None or not partner.active or partner.country != case.return_country:
+            problems.add("partner_id", _("Choose an active partner organisation of the return country."))
     if data.planned_on is None:
         problems.add("planned_on", _("Give the planned date."))
     elif data.planned_on < case.referral_date:
@@ -297,7 +302,8 @@ def _line_values(session: Session, case: Case, data: LineInput) -> dict:
     problems.raise_if_any()
     return {"category": category, "subcategory": data.subcategory, "description": description, "provider": provider,
             "planned_on": data.planned_on, "amount": amount, "currency": currency, "rate": rate,
-            "amount_programme": in_programme, "duration_months": months, "need_area": data.need_area or None}
+            "amount_programme": in_programme, "duration_months": months, "need_area": data.need_area or None,
+            "partner_id": data.partner_id}
 
 
 def plan_line_add(session: Session, actor: Actor, *, plan_id: int, line: LineInput) -> PlanLine:
@@ -309,7 +315,7 @@ def plan_line_add(session: Session, actor: Actor, *, plan_id: int, line: LineInp
     session.flush()
     _touch(session, actor, plan)
     _audit(session, actor, "plan.line_add", plan, line_id=row.id, subcategory=row.subcategory,
-           amount_programme=row.amount_programme)
+           amount_programme=row.amount_programme, partner_id=row.partner_id)
     return row
 
 
@@ -328,14 +334,15 @@ def plan_line_edit(session: Session, actor: Actor, *, line_id: int, expected_ver
                 paid=fmt_money(paid, _currency(session, case))))
         problems.raise_if_any()
     claim(session, actor, PlanLine, {"id": row.id}, expected_version)
-    before = {"subcategory": row.subcategory, "amount_programme": row.amount_programme}
+    before = {"subcategory": row.subcategory, "amount_programme": row.amount_programme, "partner_id": row.partner_id}
     for key, value in values.items():
         setattr(row, key, value)
     session.add(row)
     session.flush()
     _touch(session, actor, plan)
     _audit(session, actor, "plan.line_edit", plan, line_id=row.id, before=before,
-           after={"subcategory": row.subcategory, "amount_programme": row.amount_programme})
+           after={"subcategory": row.subcategory, "amount_programme": row.amount_programme,
+                  "partner_id": row.partner_id})
     return row
 
 

@@ -20,7 +20,7 @@ from care.i18n import LANGUAGES, _
 from care.countries import is_country
 from care.passwords import check_password, generate_password, hash_password, password_problem
 from care.text import checked_text
-from db.models import Programme, User, UserCountry, UserProgramme, UserRole, utcnow
+from db.models import PartnerOrganisation, Programme, User, UserCountry, UserProgramme, UserRole, utcnow
 
 NAME_MAX, EMAIL_MAX = 200, 254  # the columns' lengths
 
@@ -65,10 +65,11 @@ class NewUser:
     programme_codes: tuple[str, ...] = ()
     language: str = "en"
     must_change_password: bool = True
+    partner_id: int | None = None  # the partner organisation: required for the partner role, refused otherwise
 
 
 def _validate_profile(session: Session, problems: Problems, *, name: str, email: str, roles, countries,
-                      programme_codes) -> None:
+                      programme_codes, partner_id: int | None = None) -> None:
     """The rules a user's profile follows, at creation and at every change."""
     checked_text(problems, "name", name, limit=NAME_MAX, required=_("The name is required."))
     email = checked_text(problems, "email", email, limit=EMAIL_MAX)
@@ -85,6 +86,30 @@ def _validate_profile(session: Session, problems: Problems, *, name: str, email:
     unknown = sorted(set(programme_codes) - known)
     if unknown:
         problems.add("programmes", _("Unknown programme: {codes}").format(codes=", ".join(unknown)))
+    _validate_partner(session, problems, roles=roles, countries=countries, programme_codes=programme_codes,
+                      partner_id=partner_id)
+
+
+def _validate_partner(session: Session, problems: Problems, *, roles, countries, programme_codes,
+                      partner_id: int | None) -> None:
+    """A partner user works for one active partner organisation and for nothing else: no other
+    role, no country, no programme (what they see comes only from the referrals to it)."""
+    if Role.PARTNER not in roles:
+        if partner_id is not None:
+            problems.add("partner_id", _("Only a partner user belongs to a partner organisation."))
+        return
+    if len(set(roles)) > 1:
+        problems.add("roles", _("A partner user has the partner role only."))
+    if countries:
+        problems.add("countries", _("A partner user has no countries: they see only what is referred to them."))
+    if programme_codes:
+        problems.add("programmes", _("A partner user has no programmes: they see only what is referred to them."))
+    if partner_id is None:
+        problems.add("partner_id", _("Choose the partner organisation this user works for."))
+        return
+    org = session.get(PartnerOrganisation, partner_id)
+    if org is None or not org.active:
+        problems.add("partner_id", _("Choose an active partner organisation."))
 
 
 def _validate_new_user(session: Session, data: NewUser) -> Problems:
@@ -97,7 +122,7 @@ def _validate_new_user(session: Session, data: NewUser) -> Problems:
     elif session.exec(select(User).where(User.username == username)).first():
         problems.add("username", _("This username is taken."))
     _validate_profile(session, problems, name=data.name, email=data.email, roles=data.roles,
-                      countries=data.countries, programme_codes=data.programme_codes)
+                      countries=data.countries, programme_codes=data.programme_codes, partner_id=data.partner_id)
     if data.language not in LANGUAGES:
         problems.add("language", _("Unknown language."))
     problem = password_problem(data.password, username=username, name=data.name)
@@ -118,6 +143,7 @@ def user_create(session: Session, data: NewUser, *, actor: Actor | None) -> User
         password_hash=hash_password(data.password),
         language=data.language,
         must_change_password=data.must_change_password,
+        partner_id=data.partner_id,
         updated_by_id=actor.id if actor else None,
     )
     session.add(user)
@@ -125,7 +151,7 @@ def user_create(session: Session, data: NewUser, *, actor: Actor | None) -> User
     _set_links(session, user.id, data.roles, data.countries, data.programme_codes)
     audit_record(session, actor, "user.create", entity="user", entity_id=user.id,
                  detail={"username": user.username, "roles": list(data.roles), "countries": list(data.countries),
-                         "programmes": list(data.programme_codes)}, username="system")
+                         "programmes": list(data.programme_codes), "partner_id": data.partner_id}, username="system")
     return user
 
 
@@ -239,6 +265,7 @@ class ProfileChange:
     roles: tuple[str, ...]
     countries: tuple[str, ...] = ()
     programme_codes: tuple[str, ...] = ()
+    partner_id: int | None = None
 
 
 def user_update(session: Session, actor: Actor, *, username: str, change: ProfileChange, version: int) -> User:
@@ -252,7 +279,7 @@ def user_update(session: Session, actor: Actor, *, username: str, change: Profil
     problems = Problems()
     countries = tuple(sorted({c.strip().upper() for c in change.countries if c.strip()}))
     _validate_profile(session, problems, name=change.name, email=change.email, roles=change.roles,
-                      countries=countries, programme_codes=change.programme_codes)
+                      countries=countries, programme_codes=change.programme_codes, partner_id=change.partner_id)
     if Role.ADMIN in before.roles and Role.ADMIN not in change.roles:
         if user.id == actor.id:
             problems.add("roles", _("You cannot remove your own administrator role: ask another administrator."))
@@ -262,14 +289,16 @@ def user_update(session: Session, actor: Actor, *, username: str, change: Profil
 
     codes = dict(session.exec(select(Programme.id, Programme.code)).all())
     old = {"name": user.name, "email": user.email, "roles": sorted(before.roles),
-           "countries": sorted(before.countries), "programmes": sorted(codes[p] for p in before.programme_ids)}
+           "countries": sorted(before.countries), "programmes": sorted(codes[p] for p in before.programme_ids),
+           "partner_id": user.partner_id}
     new = {"name": change.name.strip(), "email": change.email.strip(), "roles": sorted(set(change.roles)),
-           "countries": list(countries), "programmes": sorted(set(change.programme_codes))}
+           "countries": list(countries), "programmes": sorted(set(change.programme_codes)),
+           "partner_id": change.partner_id}
     diff = {k: [old[k], new[k]] for k in old if old[k] != new[k]}
     if not diff:
         return user
     claim(session, actor, User, {"id": user.id}, version)
-    user.name, user.email = new["name"], new["email"]
+    user.name, user.email, user.partner_id = new["name"], new["email"], new["partner_id"]
     session.add(user)
     _set_links(session, user.id, change.roles, countries, change.programme_codes)
     audit_record(session, actor, "user.update", entity="user", entity_id=user.id,
@@ -354,6 +383,7 @@ class UserRow:
     email: str = ""
     must_change_password: bool = False
     version: int = 1
+    partner_id: int | None = None
 
 
 def users_list(session: Session, *, actor: Actor | None) -> list[UserRow]:
@@ -367,7 +397,7 @@ def users_list(session: Session, *, actor: Actor | None) -> list[UserRow]:
             username=user.username, name=user.name, roles=sorted(a.roles), countries=sorted(a.countries),
             programmes=sorted(codes[p] for p in a.programme_ids), last_login_at=user.last_login_at,
             locked=user.locked, is_active=user.is_active, id=user.id, email=user.email,
-            must_change_password=user.must_change_password, version=user.version,
+            must_change_password=user.must_change_password, version=user.version, partner_id=user.partner_id,
         ))
     return rows
 

@@ -59,6 +59,16 @@ ROLE_LABELS = {
     "coordinator": N_("Coordinator"),
     "focal_point": N_("Focal point"),
     "manager": N_("Manager"),
+    "partner": N_("Partner"),
+}
+
+# The kinds of partner organisation in the service directory (care/partners.py).
+PARTNER_KINDS = {
+    "ngo": N_("NGO"),
+    "shelter": N_("Shelter"),
+    "government": N_("Government service"),
+    "health": N_("Health provider"),
+    "iom": N_("IOM office"),
 }
 
 # HTCDS gender.

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from care import partners as directory
 from care import users
 from care.errors import DomainError
 from care.i18n import LANGUAGES, _, fmt_date
@@ -21,6 +22,7 @@ ui.show_one_time_password()
 with db_session() as session:
     rows = users.users_list(session, actor=actor)
     programmes = {p.code: p.name for p in programmes_all(session, actor)}
+    orgs = {p.id: f"{p.name} ({p.country})" for p in directory.partners_list(session, actor)}
 
 
 def status(r: users.UserRow) -> str:
@@ -34,7 +36,8 @@ def status(r: users.UserRow) -> str:
 st.dataframe([{
     _("Username"): r.username, _("Name"): r.name, _("Status"): status(r),
     _("Roles"): ", ".join(label(ROLE_LABELS, x) for x in r.roles), _("Countries"): ", ".join(r.countries),
-    _("Programmes"): ", ".join(r.programmes), _("Last login"): fmt_date(r.last_login_at, "short")} for r in rows],
+    _("Programmes"): ", ".join(r.programmes), _("Partner organisation"): orgs.get(r.partner_id, ""),
+    _("Last login"): fmt_date(r.last_login_at, "short")} for r in rows],
     hide_index=True, width="stretch")
 
 role_codes = list(ROLE_LABELS)
@@ -63,6 +66,8 @@ with add_tab:
         codes = st.multiselect(_("Programmes"), list(programmes), format_func=programmes.get, key=f"{k}_programmes",
                                placeholder=_("Choose"))
         field_error(form, "programmes")
+        partner_id = ui.partner_picker(orgs, key=f"{k}_partner")
+        field_error(form, "partner_id")
         language = st.selectbox(_("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key=f"{k}_language")
         generate = st.checkbox(_("Generate a strong one-time password"), value=True, key=f"{k}_generate")
         password = st.text_input(
@@ -71,7 +76,8 @@ with add_tab:
         field_error(form, "password")
         if st.form_submit_button(_("Add the user"), type="primary"):
             data = users.NewUser(username=username, name=name, email=email, password=password, roles=tuple(roles),
-                                 countries=tuple(countries), programme_codes=tuple(codes), language=language)
+                                 countries=tuple(countries), programme_codes=tuple(codes), language=language,
+                                 partner_id=partner_id)
             try:
                 with db_session() as session:
                     once = users.user_add(session, actor, data=data, generate=generate)
@@ -107,10 +113,12 @@ with edit_tab:
         codes = st.multiselect(_("Programmes"), list(programmes), default=row.programmes, format_func=programmes.get,
                                key=f"{k}_programmes", placeholder=_("Choose"))
         field_error(form, "programmes")
+        partner_id = ui.partner_picker(orgs, default=row.partner_id, key=f"{k}_partner")
+        field_error(form, "partner_id")
         st.caption(_("Changes apply at the user's next click."))
         if st.form_submit_button(_("Save changes"), type="primary"):
             change = users.ProfileChange(name=name, email=email, roles=tuple(roles), countries=tuple(countries),
-                                         programme_codes=tuple(codes))
+                                         programme_codes=tuple(codes), partner_id=partner_id)
             try:
                 with db_session() as session:
                     users.user_update(session, actor, username=row.username, change=change, version=opened)

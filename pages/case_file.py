@@ -9,6 +9,7 @@ from care.casefile import case_file
 from care.errors import DomainError
 from care.i18n import _
 from care.ui.auth import page_gate
+from care.ui.case_rights import move_panel, rights_panel
 from care.ui.casefile import (
     case_edit_form, case_forms_reset, form_key, identity_panel, pdf_download, show_section, show_timeline,
     stale_reload,
@@ -37,7 +38,7 @@ with side:
 
 decide = cf.may_decide and cf.is_open
 tabs = st.tabs([_("Summary"), _("Identity"), _("Timeline"), _("Correct the data")]
-               + ([_("Decisions")] if decide else []))
+               + ([_("The person's rights")] if cf.may_decide else []) + ([_("Decisions")] if decide else []))
 with tabs[0]:
     show_section(cf.summary)
     if cf.next_stage:
@@ -55,9 +56,13 @@ with tabs[2]:
     show_timeline(cf)
 with tabs[3]:
     case_edit_form(actor, cf, today=today)
+if cf.may_decide:
+    with tabs[4]:
+        rights_panel(actor, cf, today=today)
 
 if decide:
-    with tabs[4]:
+    with tabs[5]:
+        move_panel(actor, cf)
         if cf.decides_eligibility:
             form = form_key(f"eligibility_{cf.case_id}_")
             version = opened_version(form, cf.version)

@@ -80,11 +80,10 @@ def write_partners(session: Session, *, today: date, user_ids: dict[str, int]) -
 def _write_partner_user(session: Session, org: PartnerOrganisation) -> None:
     from seeds.demo import DEMO_PASSWORD  # the one demo password, kept in the demo seed
 
-    user = users.user_create(session, users.NewUser(
+    users.user_create(session, users.NewUser(
         username=PARTNER_USERNAME, name=PARTNER_NAME, password=DEMO_PASSWORD, roles=(Role.PARTNER.value,),
-        email=f"{PARTNER_USERNAME}@example.org", programme_codes=(), must_change_password=False), actor=None)
-    user.partner_id = org.id
-    session.add(user)
+        email=f"{PARTNER_USERNAME}@example.org", programme_codes=(), must_change_password=False,
+        partner_id=org.id), actor=None)
 
 
 def _at(day: date, hour: int = 10) -> datetime:

@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 from care import users
 from care.access import Actor
 from care.identity import name_index
-from db.models import Case, Identity, Programme
+from care.vocab import PLAN_SUBCATEGORIES
+from db.models import Case, Identity, PartnerOrganisation, PartnerService, Programme
 
 PASSWORD = "correct-horse-battery-staple"
 _counter = itertools.count(1)
@@ -24,13 +25,30 @@ def programme_id(session: Session, code: str = "CARE") -> int:
     return session.exec(select(Programme.id).where(Programme.code == code)).one()
 
 
+def make_partner(session: Session, *, name: str | None = None, country: str = "NG", kind: str = "ngo",
+                 services: tuple[str, ...] = ()) -> PartnerOrganisation:
+    """A partner organisation of the directory, with its services (plan line kinds)."""
+    org = PartnerOrganisation(name=name or f"Partner {next(_counter)}", country=country, kind=kind, languages=["en"])
+    session.add(org)
+    session.flush()
+    for kind_code in services:
+        session.add(PartnerService(partner_id=org.id, category=PLAN_SUBCATEGORIES[kind_code][0], kind=kind_code))
+    session.flush()
+    return org
+
+
 def make_actor(session: Session, *roles: str, countries=(), programmes=("CARE", "CARE_PLUS", "TACT", "CH_VOT"),
-               username: str | None = None, name: str | None = None) -> Actor:
+               username: str | None = None, name: str | None = None, partner_id: int | None = None) -> Actor:
+    """A user of these roles; a partner user works for `partner_id` (a new organisation if not given)."""
     n = next(_counter)
     username = username or f"{roles[0].replace('_', '')}{n}"
+    if "partner" in roles:  # a partner user has no country or programme (care/users.py)
+        programmes, countries = (), ()
+        partner_id = partner_id or make_partner(session).id
     users.user_create(session, users.NewUser(
         username=username, name=name or f"Test User {n}", password=PASSWORD, roles=tuple(roles),
         countries=tuple(countries), programme_codes=tuple(programmes), must_change_password=False,
+        partner_id=partner_id,
     ), actor=None)
     session.flush()
     return users.actor_load(session, username)

@@ -123,7 +123,7 @@ def _reports(session: Session, actor) -> list[indicators.Report]:
 def _narrative(session: Session, model, fields, case_id: int | None, among: list[int] = ()) -> int:
     # Compared as stored: an empty value stays empty when encrypted.
     filled = [type_coerce(getattr(model, name), Text()) != "" for name in fields]
-    rows = lifecycle._rows_of(model, case_id) if case_id is not None else col(model.case_id).in_(among)
+    rows = lifecycle.case_rows(model, case_id) if case_id is not None else col(model.case_id).in_(among)
     return session.exec(select(func.count()).select_from(model).where(rows, or_(*filled))).one()
 
 

@@ -91,7 +91,7 @@ def plan_pdf(export: PlanExport) -> bytes:
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     pdf.heading(_("Plan lines"), 12)
-    rows = [[_line_text(ln), ln.provider, fmt_date(ln.planned_on), fmt_money(ln.amount, ln.currency),
+    rows = [[_line_text(ln), ln.provider_label, fmt_date(ln.planned_on), fmt_money(ln.amount, ln.currency),
              fmt_rate(ln.rate) if ln.currency != currency else "—", fmt_money(ln.amount_programme, currency)]
             for ln in plan.lines]
     rows.append([_("Total"), " ", " ", " ", " ", fmt_money(plan.total, currency)])

@@ -84,6 +84,15 @@ def countries_picker(label: str, *, default: Sequence[str] = (), key: str, help:
                           placeholder=_("Choose"))
 
 
+def partner_picker(partners: Mapping[int, str], *, default: int | None = None, key: str) -> int | None:
+    """The partner organisation of a partner user (`partners`: id to name); empty for other roles."""
+    options = [None, *partners]
+    return st.selectbox(_("Partner organisation (partner users)"), options, key=key,
+                        index=options.index(default) if default in options else 0,
+                        format_func=lambda i: partners[i] if i is not None else _("None (staff)"),
+                        help=_("A partner user sees only the cases referred to this organisation and accepted by it."))
+
+
 # --- programme settings -----------------------------------------------------------------
 
 SETTING_LABELS = {

@@ -38,6 +38,8 @@ PAGES: list[PageSpec] = [
              N_("Administration")),
     PageSpec("admin_reference", "pages/admin_reference.py", N_("Reference lists"), ":material/list_alt:",
              N_("Administration")),
+    PageSpec("admin_partners", "pages/admin_partners.py", N_("Partner organisations"), ":material/handshake:",
+             N_("Administration")),
     PageSpec("admin_audit", "pages/admin_audit.py", N_("Audit log"), ":material/policy:", N_("Administration")),
     PageSpec("account", "pages/account.py", N_("My account"), ":material/person:", N_("Account")),
 ]

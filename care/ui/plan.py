@@ -102,7 +102,7 @@ def needs(overview: PlanOverview) -> None:
 def _line_rows(plan: PlanView, currency: str, *, paid: bool = False) -> list[dict]:
     rows = []
     for ln in plan.lines:
-        row = {_("Kind"): _kind(ln.subcategory), _("What"): ln.description, _("Provider"): ln.provider,
+        row = {_("Kind"): _kind(ln.subcategory), _("What"): ln.description, _("Provider"): ln.provider_label,
                _("Planned on"): fmt_date(ln.planned_on), _("Need answered"): label(NEED_AREAS, ln.need_area),
                _("Months"): str(ln.duration_months or ""), _("Amount"): fmt_money(ln.amount, ln.currency),
                _("Rate"): fmt_rate(ln.rate) if ln.currency != currency else "",
@@ -132,7 +132,16 @@ def _line_fields(form_key: str, key: str, overview: PlanOverview, line: LineView
     description = st.text_area(_("What it pays for"), value=line.description if line else "", key=f"{key}_desc",
                                height=80)
     field_error(form_key, "description")
-    provider = st.text_input(_("Provider or referral agency"), value=line.provider if line else "", key=f"{key}_prov")
+    partners = dict(overview.partners)
+    if line and line.partner_id and line.partner_id not in partners:  # retired since: the line keeps it
+        partners[line.partner_id] = line.partner_name
+    options = [None, *partners]
+    partner_id = st.selectbox(_("Provider from the partner directory"), options, key=f"{key}_partner",
+                              index=options.index(line.partner_id) if line and line.partner_id in options else 0,
+                              format_func=lambda i: partners[i] if i is not None else _("Other (type the name)"))
+    field_error(form_key, "partner_id")
+    provider = st.text_input(_("Provider or referral agency"), value=line.provider if line else "", key=f"{key}_prov",
+                             help=_("For a provider that is not in the partner directory."))
     field_error(form_key, "provider")
     left, right = st.columns(2)
     with left:
@@ -162,7 +171,7 @@ def _line_fields(form_key: str, key: str, overview: PlanOverview, line: LineView
         field_error(form_key, "need_area")
     return plans.LineInput(subcategory=subcategory, description=description, amount=amount, currency=currency,
                            planned_on=planned_on, provider=provider, rate=rate, duration_months=int(months) or None,
-                           need_area=need or None)
+                           need_area=need or None, partner_id=partner_id)
 
 
 def line_add_form(actor: Actor, overview: PlanOverview) -> None:
