@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font  # noqa: F401 (Font: for the callers)
 from openpyxl.utils import get_column_letter
 
 from care.export import FORMULA_STARTS
