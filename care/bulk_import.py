@@ -255,7 +255,7 @@ def _write(session: Session, actor: Actor, programme: ProgrammeSettings, row: _R
                                          city=towns[i] if i < len(towns) else "", on=days[i] if i < len(days) else None,
                                          updated_by_id=actor.id))
     audit_record(session, actor, "case.import", case_id=case.id, entity="case", entity_id=case.id, detail={
-        "code": case.code, "file": file_name, "row": row.number, "source_code": v.get("care_CaseCode") or "",
+        "code": case.code, "file": file_name, "by": actor.name, "row": row.number, "source_code": v.get("care_CaseCode") or "",
         "possible_duplicates": [s.code for s in similar]})
     result.created.append(case.code)
     if similar:

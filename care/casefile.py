@@ -73,6 +73,7 @@ ACTION_PHRASES = {
     "minor.handover_record": N_("Handover at arrival recorded"),
     "minor.child_view_add": N_("Child's views recorded"),
     "referral.case": N_("Referral linked to the case"),
+    "case.import": N_("Case imported"),
     "case.anonymise": N_("Identity and notes removed at the end of the retention period"),
 }
 
@@ -140,6 +141,8 @@ def _detail(action: str, raw: str) -> str:
         return raw
     if not isinstance(data, dict):
         return str(data)
+    if action == "case.import":
+        return _("Imported from {file} by {user}").format(file=data.get("file", ""), user=data.get("by", ""))
     if action == "case.stage":
         text = f"{stage_label(data.get('from', ''))} → {stage_label(data.get('to', ''))}"
         if data.get("reason"):
