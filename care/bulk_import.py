@@ -203,11 +203,12 @@ def _check(session: Session, actor: Actor, sheet: Sheet, programme: ProgrammeSet
         errors += cell_errors
         problems = Problems()
         _check_row(session, programme, row, today, problems)
-        unread = {e.column for e in cell_errors}
+        said = {e.column for e in cell_errors}  # a cell that could not be read has said so already
         for name, message in problems.errors.items():
             column = FIELD_COLUMN.get(name, name)
             shown = heading.get(column, column)
-            if shown not in unread:  # a cell that could not be read has said so already
+            if shown not in said:  # one message per cell: the first, the most precise
+                said.add(shown)
                 errors.append(CellError(number, shown, message))
         rows.append(row)
     _duplicates_in_file(rows, sheet, errors)
