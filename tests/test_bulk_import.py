@@ -115,7 +115,7 @@ def test_the_french_template_filled_in_imports(session):
     template = openpyxl.load_workbook(io.BytesIO(import_template("fr")))
     headings = [c.value for c in template.worksheets[0][1]]
     assert template.sheetnames == ["Dossiers", "Codes"]
-    assert "Date d'orientation" in headings and "Type d'exploitation sexuelle" in headings
+    assert "Date d'orientation" in headings and "Type d’exploitation sexuelle" in headings
     codes = [(r[1], r[3]) for r in template["Codes"].iter_rows(min_row=2, values_only=True)]
     assert ("vic_TypeOfSexExploitation", "Prostitution") in codes
     by_label = dict(zip([c.name for c in template_columns()],
