@@ -29,7 +29,7 @@ from care.schedule import add_months
 from care.vocab import Stage
 from db.models import (
     Case, ChecklistItem, ChildView, FollowUp, MinorActor, MinorProcedure, Mitigation, NeedRating, NeedsAssessment,
-    Payment, Plan, PlanLine, Referral, RiskAssessment, RiskFactorRating, utcnow,
+    Payment, Plan, PlanLine, Referral, RiskAssessment, RiskFactorRating, TraffickingEvent, utcnow,
 )
 
 # Free text that may identify the person, per table; each table is reached from the case
@@ -52,6 +52,7 @@ NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
                      "family_documents", "escort_name", "handover_to"),
     MinorActor: ("contact_name", "agreed"),
     ChildView: ("words",),
+    TraffickingEvent: ("city",),  # the town where the person was recruited or exploited
 }
 
 
