@@ -49,7 +49,7 @@ class HtcdsDetails:
 def _read(session: Session, case: Case) -> HtcdsDetails:
     row = session.get(CaseHtcds, case.id, populate_existing=True)
     events = session.exec(select(TraffickingEvent).where(TraffickingEvent.case_id == case.id)
-                          .order_by(TraffickingEvent.on, TraffickingEvent.id)).all()
+                          .order_by(TraffickingEvent.id)).all()  # as entered
     return HtcdsDetails(
         case.id, row.version if row else 0,
         *((tuple(getattr(row, n)) if row else ()) for n in (

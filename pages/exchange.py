@@ -10,6 +10,7 @@ from care.ui.auth import page_gate
 from care.ui.exchange import (
     XLSX, anonymised_file, extract_file, htcds_file, run_import, show_import,
 )
+from care.ui.htcds import details_form
 from care.ui.indicators import programme_picker
 
 actor = page_gate("exchange")
@@ -67,3 +68,8 @@ if upload is not None:
         show_import(run_import(actor.username, programme.id, upload.getvalue(), upload.name, dry_run=True))
     if go.button(_("Import"), key="exchange_import", type="primary", icon=":material/upload:"):
         show_import(run_import(actor.username, programme.id, upload.getvalue(), upload.name, dry_run=False))
+
+st.header(_("Trafficking history of a case (HTCDS)"), divider="gray")
+st.caption(_("The HTCDS details the intake does not ask: type of sexual exploitation, labour industry, websites "
+             "and apps, and where and when the person was recruited, moved through and exploited."))
+details_form(actor)
