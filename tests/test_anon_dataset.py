@@ -107,9 +107,13 @@ def test_k_is_checked_and_only_coordinators_export(session):
 
 @pytest.fixture(scope="session")
 def bench_10k(tmp_path_factory):
-    """A 10,000-case bench database (bench/build.py), built once per test session."""
+    """A 10,000-case bench database (bench/build.py), built once per test session (3 to 12 minutes),
+    or one built before: CARE_BENCH_10K_URL (e.g. kept by `python -m care bench --workdir`)."""
+    if os.environ.get("CARE_BENCH_10K_URL"):
+        return os.environ["CARE_BENCH_10K_URL"]
     if os.environ.get("CARE_SLOW_TESTS") != "1":
-        pytest.skip("slow: builds a 10,000-case bench database (minutes); set CARE_SLOW_TESTS=1 to run it")
+        pytest.skip("slow: builds a 10,000-case bench database (minutes); set CARE_SLOW_TESTS=1 to run it, "
+                    "or CARE_BENCH_10K_URL to use one built before")
     from bench.build import build
 
     url = f"sqlite:///{tmp_path_factory.mktemp('bench') / 'care-10000.db'}"
