@@ -173,23 +173,21 @@ def _check_row(session: Session, programme: ProgrammeSettings, row: _Row, today:
 
 
 def _duplicates_in_file(rows: list[_Row], sheet: Sheet, errors: list[CellError]) -> None:
+    """A row given twice (the same case code, or the same values in every cell) is an error; two
+    people alike by name and birth date are flagged at the import, as at intake (`similar_cases`)."""
     heading = {c.name: h for h, c in zip(sheet.headings, sheet.columns, strict=True)}
     seen: dict[tuple, int] = {}
     for row in rows:
         v = row.values
-        keys = []
-        if v.get("care_CaseCode"):
-            keys.append((("care_CaseCode",), v["care_CaseCode"].casefold()))
-        if (v.get("prs_FirstName") or v.get("prs_SecondName")) and (v.get("prs_Birthdate") or v.get("care_AgeAtReferral")):
-            keys.append((("prs_FirstName",), ident.name_key(v.get("prs_FirstName") or "", v.get("prs_SecondName") or ""),
-                         str(v.get("prs_Birthdate") or v.get("care_AgeAtReferral"))))
+        keys = [("care_CaseCode", v["care_CaseCode"].casefold())] if v.get("care_CaseCode") else []
+        keys.append(("", repr(sorted(v.items()))))
         for key in keys:
             if key in seen:
-                column = key[0][0]
+                column = key[0]
                 errors.append(CellError(row.number, heading.get(column, column), _(
                     "This row repeats the case of row {row}: import each case once.").format(row=seen[key])))
-            else:
-                seen[key] = row.number
+                break
+            seen[key] = row.number
 
 
 def _check(session: Session, actor: Actor, sheet: Sheet, programme: ProgrammeSettings, today: date

@@ -185,3 +185,20 @@ def test_every_error_of_a_file_is_listed_by_row_and_column(session):
     result = cases_import(session, coord, data=csv_file(rows), file_name="bad.csv", today=TODAY)
     assert [(e.row, e.column) for e in result.errors] == [
         (2, "prs_Gender"), (3, "care_ConsentDate"), (3, "vic_LabourIndustry")]
+
+
+def test_two_rows_alike_by_name_and_birth_date_are_imported_and_flagged(session):
+    coord = make_actor(session, "coordinator")
+    twin = ROW | {"care_CaseCode": "OLD-7", "care_ReturnRegion": "Lagos"}
+    result = cases_import(session, coord, data=csv_file([ROW, twin]), file_name="a.csv", today=TODAY, dry_run=False)
+    assert result.errors == []
+    assert result.possible_duplicates == [(3, "CARE-FR-2014-0002", ("CARE-FR-2014-0001",))]
+
+
+def test_a_row_given_twice_without_a_case_code_is_refused(session):
+    coord = make_actor(session, "coordinator")
+    row = {k: v for k, v in ROW.items() if k != "care_CaseCode"}
+    result = cases_import(session, coord, data=csv_file([row, row]), file_name="a.csv", today=TODAY, dry_run=False)
+    assert [(e.row, e.message) for e in result.errors] == [
+        (3, "This row repeats the case of row 2: import each case once.")]
+    assert written(session) == NOTHING
