@@ -74,12 +74,11 @@ def _raw_rows(data: bytes, file_name: str) -> list[list]:
                             "and import it again.")) from None
     if "\x00" in text:
         raise FileRefused(_("This is not a CSV file or an Excel workbook."))
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-    except csv.Error:
-        dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    # The delimiter is read from the heading line alone: values hold "; " between codes, headings
+    # never hold a delimiter (Excel in French writes ";" between cells).
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def read_sheet(data: bytes, file_name: str) -> Sheet:

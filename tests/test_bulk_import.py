@@ -202,3 +202,11 @@ def test_a_row_given_twice_without_a_case_code_is_refused(session):
     assert [(e.row, e.message) for e in result.errors] == [
         (3, "This row repeats the case of row 2: import each case once.")]
     assert written(session) == NOTHING
+
+
+def test_a_csv_with_semicolons_between_cells_is_read_too(session):
+    coord = make_actor(session, "coordinator")
+    headings = list(ROW)
+    data = (";".join(headings) + "\r\n" + ";".join('"' + ROW[h] + '"' for h in headings) + "\r\n").encode("utf-8")
+    result = cases_import(session, coord, data=data, file_name="excel-fr.csv", today=TODAY)
+    assert (result.errors, result.rows) == ([], 1)

@@ -169,6 +169,13 @@ def test_the_command_line_writes_the_htcds_file(monkeypatch, tmp_path, capsys):
         assert ws.max_row == 2 and ws.cell(row=1, column=1).value == "care_Programme"
         assert main(["import", str(out), "--dry-run"]) == 0
         assert "1 row(s) checked, no error" in capsys.readouterr().out
+        as_csv = tmp_path / "care.csv"
+        assert main(["export", "htcds", "--programme", "CARE", "--format", "csv", "--out", str(as_csv)]) == 0
+        assert main(["import", str(as_csv), "--dry-run"]) == 0
+        assert "1 row(s) checked, no error" in capsys.readouterr().out
+        as_csv.write_text(as_csv.read_text(encoding="utf-8-sig").replace(",Female,", ",Woman,"), encoding="utf-8")
+        assert main(["import", str(as_csv)]) == 1
+        assert "row 2, column prs_Gender: Choose the person's sex." in capsys.readouterr().err
     finally:
         config.settings.cache_clear()
         db_engine.engine_for.cache_clear()
