@@ -84,7 +84,7 @@ class Column:
     label: str  # msgid: the heading in the user's language (templates, extracts)
     kind: str = "text"  # text | date | dates (one per event) | int | bool | codes (multiselect) | code
     identity: bool = False  # written only with identity included and consent to sharing
-    free_text: bool = False  # never in a de-identified extract
+    free_text: bool = False  # free text, or a code that leads back to the case: never in a de-identified extract
 
 
 _EVENT_LABELS = {
