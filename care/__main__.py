@@ -223,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     an.set_defaults(func=_anonymise)
 
     from bench.cli import add_parser as add_bench
+    from care.cli_exchange import add_parsers as add_exchange
+
+    add_exchange(sub)
 
     add_bench(sub)
 
@@ -252,14 +255,14 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     try:
-        args.func(args)
+        code = args.func(args)
     except DomainError as err:
         print(f"error: {err.message}", file=sys.stderr)
         return 1
     except (BackupError, ConfigError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "plan": frozenset({Role.COORDINATOR}),
     "indicators": frozenset({Role.COORDINATOR, Role.MANAGER}),
     "activities": frozenset({Role.COORDINATOR}),
+    "exchange": frozenset({Role.COORDINATOR}),
     "journey": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
     "followup": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
     "assessment": frozenset({Role.COORDINATOR}),

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
-from care import assessment, followups, intake, journey, minors, plans, referrals
+from care import assessment, followups, htcds_details, intake, journey, minors, plans, referrals
 from care.access import Actor, Role, case_get, identity_hidden_reason, is_coordinator_of, may_see_identity
 from care.countries import country_name
 from care.i18n import N_, _, fmt_date
@@ -30,6 +30,7 @@ from db.models import AuditEvent, Case, User
 # (session, actor, case) and returns a Section, or None when it has nothing to show.
 SECTION_PROVIDERS: list[Callable[[Session, Actor, Case], Section | None]] = [
     intake.case_section,
+    htcds_details.case_section,
     assessment.case_section,
     plans.case_section,
     journey.case_section,
@@ -75,6 +76,8 @@ ACTION_PHRASES = {
     "minor.child_view_add": N_("Child's views recorded"),
     "referral.case": N_("Referral linked to the case"),
     **referrals.TIMELINE_PHRASES,
+    "case.import": N_("Case imported"),
+    "case.htcds_edit": N_("Trafficking history (HTCDS) changed"),
     "case.anonymise": N_("Identity and notes removed at the end of the retention period"),
     "case.reassign": N_("Case given to another focal point"),
     "case.move_return": N_("Return country or region changed"),
@@ -151,6 +154,8 @@ def _detail(action: str, raw: str) -> str:
         return raw
     if not isinstance(data, dict):
         return str(data)
+    if action == "case.import":
+        return _("Imported from {file} by {user}").format(file=data.get("file", ""), user=data.get("by", ""))
     if action == "case.stage":
         text = f"{stage_label(data.get('from', ''))} → {stage_label(data.get('to', ''))}"
         if data.get("reason"):

@@ -32,7 +32,7 @@ from care.vocab import Stage
 from db.models import (
     Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor, MinorProcedure,
     Mitigation, NeedRating, NeedsAssessment, PartnerReferral, Payment, Plan, PlanLine, Referral, RiskAssessment,
-    RiskFactorRating, utcnow,
+    RiskFactorRating, TraffickingEvent, utcnow,
 )
 
 # Free text that may identify the person, per table; each table is reached from the case
@@ -56,6 +56,7 @@ NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
     MinorActor: ("contact_name", "agreed"),
     ChildView: ("words",),
     PartnerReferral: ("message", "safety_note", "decline_reason", "outcome_reason", "revoke_reason"),
+    TraffickingEvent: ("city",),  # the town where the person was recruited or exploited
 }
 
 

@@ -8,6 +8,7 @@ from care import indicators
 from care.errors import DomainError, ValidationErrors
 from care.i18n import _, fmt_date
 from care.ui.auth import page_gate
+from care.ui.exchange import XLSX, indicators_workbook
 from care.ui.indicators import export_buttons, programme_picker, report_for, show_table
 
 actor = page_gate("indicators")
@@ -48,6 +49,10 @@ with st.expander(_("How small figures are hidden")):
     st.write(indicators.small_cells_rule())
 
 export_buttons(actor, programme, report.date_from, report.date_to)
+st.download_button(_("Tables as an Excel workbook"), on_click="ignore", icon=":material/grid_on:",
+                   data=lambda: indicators_workbook(actor.username, programme.id, report.date_from, report.date_to),
+                   file_name=f"indicators-{programme.code}-{report.date_from}-{report.date_to}.xlsx", mime=XLSX,
+                   key="indicators_xlsx")
 
 for title, tables in report.topics():
     st.header(title, divider="gray")

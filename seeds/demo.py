@@ -40,6 +40,7 @@ from db.models import (
     NeedsAssessment, Organisation, Payment, Plan, PlanLine, Programme, Referral, RiskAssessment, RiskFactorRating,
     TrainingModule, User,
 )
+from seeds.demo_htcds import write_demo_htcds
 from seeds.demo_partners import write_partners
 from seeds.names import STAFF_NAMES, TOWNS, fake_phone, pick_name
 from seeds.reference import seed_reference
@@ -319,6 +320,7 @@ def seed_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
     _write_activities(seed)
     seed.insert_leaves()
     write_partners(session, today=seed.today, user_ids=seed.users)
+    write_demo_htcds(session)
     return {k: v - before[k] for k, v in _counts(session).items()}
 
 

@@ -118,8 +118,18 @@ def click_until(target, shown, timeout: float = 90) -> None:
                 pass  # gone meanwhile: the earlier click is being answered
 
 
+def show_all_pages(page) -> None:
+    """Past 12 pages Streamlit lists 10 and a "View N more" button: open the whole list."""
+    more = page.locator("[data-testid='stSidebarNavViewButton']")
+    if more.count() and "more" in more.first.inner_text():
+        more.first.click()
+        page.get_by_text("View less").first.wait_for(timeout=15_000)
+
+
 def open_page(page, title: str) -> None:
     """Open a page from the sidebar and wait for its heading."""
+    page.locator("[data-testid='stSidebarNav']").wait_for(timeout=15_000)
+    show_all_pages(page)
     click_until(page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True),
                 page.get_by_role("heading", name=title).first)
 
@@ -135,6 +145,7 @@ def wait_until(condition, timeout: float = 15) -> None:
 def sidebar_links(page) -> set[str]:
     nav = page.locator("[data-testid='stSidebarNav']")
     nav.wait_for(timeout=15_000)
+    show_all_pages(page)
     # A link reads "<icon ligature>\n\n<title>": keep the title.
     return {t.strip().splitlines()[-1] for t in nav.locator("a").all_inner_texts()}
 

@@ -33,6 +33,7 @@ PAGES: list[PageSpec] = [
     PageSpec("minors", "pages/minors.py", N_("Minors"), ":material/child_care:", N_("Cases")),
     PageSpec("indicators", "pages/indicators.py", N_("Indicators"), ":material/insights:", N_("Programme")),
     PageSpec("activities", "pages/activities.py", N_("Activities"), ":material/event_note:", N_("Programme")),
+    PageSpec("exchange", "pages/exchange.py", N_("Data exchange"), ":material/sync_alt:", N_("Programme")),
     PageSpec("admin_users", "pages/admin_users.py", N_("Users"), ":material/group:", N_("Administration")),
     PageSpec("admin_programmes", "pages/admin_programmes.py", N_("Programmes"), ":material/tune:",
              N_("Administration")),

@@ -5,6 +5,7 @@ from db.models.assessment import Mitigation, NeedRating, NeedsAssessment, RiskAs
 from db.models.audit import AuditEvent
 from db.models.base import utcnow
 from db.models.case import Case, CaseCodeCounter, Identity, Referral
+from db.models.htcds import CaseHtcds, TraffickingEvent
 from db.models.followup import FollowUp, FollowUpLineProgress, FollowUpScore
 from db.models.journey import ChecklistItem
 from db.models.minor import ChildView, MinorActor, MinorProcedure
@@ -16,7 +17,7 @@ from db.models.user import User, UserCountry, UserProgramme, UserRole
 
 __all__ = [
     "Activity", "ActivityModule", "ActivityParticipants", "AuditEvent", "BudgetCap", "Case",
-    "CaseCodeCounter", "ChecklistItem", "ChildView", "FollowUp", "FollowUpLineProgress",
+    "CaseCodeCounter", "CaseHtcds", "TraffickingEvent", "ChecklistItem", "ChildView", "FollowUp", "FollowUpLineProgress",
     "FollowUpScore", "Identity", "MinorActor", "MinorProcedure", "Mitigation", "NeedRating",
     "NeedsAssessment", "Organisation", "PartnerOrganisation", "PartnerReferral", "PartnerService", "Payment", "Plan", "PlanLine", "Programme",
     "ProgrammeCountry", "ProgrammeHistory", "Referral", "RiskAssessment", "RiskFactorRating",
