@@ -32,7 +32,11 @@ class Case(Versioned, table=True):
     estimated_age: int | None = None
     is_minor: bool = Field(default=False, index=True)  # at referral; keeps its procedure
     nationality: str = Field(max_length=2)
-    languages: list[str] = json_field()
+    languages: list[str] = json_field()  # ISO 639-1: every language the person speaks (no order)
+    # ISO 639-1, in the person's order of preference: the first one that has a person-facing
+    # catalog is the language of the documents given to them (care/persontext.py).
+    preferred_languages: list[str] = json_field()
+    interpreter_needed: bool = False  # from now on; `consent_interpreter` says one was there at consent
     exploitation_forms: list[str] = json_field()
     labour_sector: str | None = Field(default=None, max_length=40)
     control_methods: list[str] = json_field()
