@@ -3,8 +3,10 @@
 The staff interface speaks English or French (`care.i18n`); the documents a person reads
 and signs speak one of the languages below. Their catalogs are
 care/locale/<dir>/LC_MESSAGES/person.po, read at run time like the staff catalogs. Each
-catalog's header says who translated it (`Last-Translator`) and whether a native speaker
-reviewed it (`X-Native-Review: yes|no`); a document from an unreviewed catalog says so.
+catalog's header says who translated it (`Last-Translator`), and a comment line at its top
+whether a native speaker reviewed it (`# Native-Review: yes|no`, or `source` for English:
+a comment, because `pybabel update` keeps comments but drops unknown header fields); a
+document from an unreviewed catalog says so.
 
 A missing translation is an error (`MissingTranslation`), never a silent English
 fallback: a person must not sign a page that is half in a language they do not read.
@@ -12,10 +14,8 @@ fallback: a person must not sign a page that is half in a language they do not r
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
-from email.parser import HeaderParser
 from functools import lru_cache
 
 from babel import Locale
@@ -76,14 +76,10 @@ class PersonCatalog:
         return Locale.parse(self.locale).get_display_name(self.locale)
 
 
-def _header(raw: str) -> dict[str, str]:
-    """The catalog's header fields, all of them (Babel keeps only the standard ones)."""
-    match = re.search(r'^msgid ""\s*\nmsgstr ""\s*\n((?:".*"\s*\n)+)', raw, re.MULTILINE)
-    if match is None:
-        return {}
-    text = "".join(line.strip()[1:-1] for line in match.group(1).splitlines())
-    text = text.encode("latin-1", "backslashreplace").decode("unicode_escape")
-    return dict(HeaderParser().parsestr(text).items())
+def _review(header_comment: str) -> str:
+    """The `Native-Review:` line of the catalog's top comment: yes, no or source."""
+    match = re.search(r"^#\s*Native-Review:\s*(\w+)", header_comment, re.MULTILINE)
+    return match.group(1).lower() if match else "no"
 
 
 def catalog_path(language: str):
@@ -95,12 +91,11 @@ def person_catalog(language: str) -> PersonCatalog:
     """The person-facing catalog of `language` (ISO 639-1), read once per process."""
     if language not in CATALOGS:
         raise MissingTranslation(f"no person-facing catalog for {language!r}")
-    raw = catalog_path(language).read_text(encoding="utf-8")
-    header = _header(raw)
-    catalog = read_po(io.BytesIO(raw.encode("utf-8")), locale=CATALOGS[language])
+    with catalog_path(language).open("rb") as fh:
+        catalog = read_po(fh, locale=CATALOGS[language])
     messages = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-    return PersonCatalog(language=language, translator=header.get("Last-Translator", ""),
-                         reviewed=header.get("X-Native-Review", "no").strip().lower() == "yes", messages=messages)
+    return PersonCatalog(language=language, translator=catalog.last_translator or "",
+                         reviewed=_review(catalog.header_comment) in ("yes", "source"), messages=messages)
 
 
 def documents_language(preferred: list[str] | tuple[str, ...], consent_language: str = "") -> str | None:

@@ -40,7 +40,7 @@ def needs_shaping(text: object) -> bool:
 
 
 class CareDocument(FPDF):
-    def __init__(self, title: str, subtitle: str = "", *, page_format: str = "A4", margin: float = 18):
+    def __init__(self, title: str, subtitle: str = "", *, page_format: str | tuple[float, float] = "A4", margin: float = 18):
         super().__init__(orientation="P", unit="mm", format=page_format)
         self.doc_title = title
         self.doc_subtitle = subtitle

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from babel import Locale
 from babel import numbers as babel_numbers
+from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from care.i18n import _
@@ -43,15 +44,21 @@ class PersonDocument(CareDocument):
         self.align = "R" if self.rtl else "L"
         title = self.person.text(TITLES[data.document])
         # The calendar card is small (A6), to be kept in a pocket or a wallet.
-        super().__init__(title, subtitle=" ", page_format="A6" if card else "A4", margin=8 if card else 18)
+        super().__init__(title, subtitle=" ", page_format=(105, 148) if card else "A4", margin=8 if card else 18)
 
     def both(self, message: str) -> tuple[str, str | None]:
         """The text in the person's language, and in the staff's when that is another language."""
         mine = self.person.text(message)
         theirs = self.staff.text(message) if self.staff.language != self.person.language else None
-        return mine, theirs
+        return mine, self.ltr(theirs)
+
+    def ltr(self, text: str | None) -> str | None:
+        """Staff text on a mirrored page starts with a left-to-right mark, so that a number opening
+        it ("1 month...") stays at its start instead of moving to the right end."""
+        return "\u200e" + text if self.rtl and text else text
 
     def label(self, message: str) -> str:
+        """Both languages in one cell, the person's first."""
         mine, theirs = self.both(message)
         return mine if theirs is None else mine + "\n" + theirs
 
@@ -104,17 +111,19 @@ class PersonDocument(CareDocument):
             self.set_text_color(0)
         self.ln(1)
 
-    def text_both(self, message: str, number: int | None = None, **values: str) -> None:
-        """One text in the person's language, then the staff's, `{name}` filled from `values`."""
+    def text_both(self, message: str, number: int | None = None, values=None) -> None:
+        """One text in the person's language, then the staff's; `values(catalog)` fills its `{name}`s
+        in that catalog's language (a country is named in each language)."""
         mine, theirs = self.both(message)
         prefix = f"{number}. " if number is not None else ""
         self.set_font(BODY, "", 10)
-        self.multi_cell(0, 5, prefix + mine.format(**values), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 5, prefix + mine.format(**(values(self.person) if values else {})), align=self.align,
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if theirs:
             self.set_font(BODY, "", 8)
             self.set_text_color(GREY)
-            self.multi_cell(0, 4, prefix + theirs.format(**values), align=self.align,
-                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(0, 4, self.ltr(prefix) + theirs.format(**(values(self.staff) if values else {})),
+                            align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.set_text_color(0)
         self.ln(1.5)
 
@@ -139,7 +148,7 @@ class PersonDocument(CareDocument):
             order.reverse()
         align = ["RIGHT" if self.rtl or i in numeric else "LEFT" for i in order]
         self.set_font(BODY, "", 9)
-        with self.table(col_widths=[widths[i] for i in order], text_align=align, line_height=5,
+        with FPDF.table(self, col_widths=[widths[i] for i in order], text_align=align, line_height=5,
                         first_row_as_headings=True) as t:
             head = t.row()
             for i in order:
@@ -154,7 +163,7 @@ class PersonDocument(CareDocument):
         self.set_font(BODY, "", 9)
         order = [1, 0] if self.rtl else [0, 1]
         widths = [60, 114]
-        with self.table(col_widths=[widths[i] for i in order], text_align="RIGHT" if self.rtl else "LEFT",
+        with FPDF.table(self, col_widths=[widths[i] for i in order], text_align="RIGHT" if self.rtl else "LEFT",
                         line_height=5, first_row_as_headings=False) as t:
             for label, value in rows:
                 cells = [label, value or "—"]
@@ -186,8 +195,10 @@ def _money(doc: PersonDocument, amount) -> str:
     return babel_numbers.format_currency(amount, doc.data.currency, locale=Locale.parse(doc.person.locale))
 
 
-def _country(doc: PersonDocument) -> str:
-    return Locale.parse(doc.person.locale).territories.get(doc.data.return_country, doc.data.return_country)
+def _country(doc: PersonDocument, cat: PersonCatalog | None = None) -> str:
+    """The return country, named in the catalog's language (the person's by default)."""
+    code = doc.data.return_country
+    return Locale.parse((cat or doc.person).locale).territories.get(code, code)
 
 
 def _when(doc: PersonDocument, entry) -> str:
@@ -209,17 +220,18 @@ def _calendar(doc: PersonDocument) -> None:
     rows = []
     for e in entries:
         theirs = _what(doc.staff, e) if doc.staff.language != doc.person.language else None
-        rows.append([_what(doc.person, e) + ("\n" + theirs if theirs else ""), _when(doc, e)])
+        rows.append([_what(doc.person, e) + ("\n" + doc.ltr(theirs) if theirs else ""), _when(doc, e)])
     doc.grid([doc.label(P_("Follow-up")), doc.label(P_("Date"))], rows, [110, 64])
 
 
 def _contacts(doc: PersonDocument) -> None:
     if doc.data.contacts:
-        doc.text_both(P_("These organisations receive you in {country}:"), country=_country(doc))
+        doc.text_both(P_("These organisations receive you in {country}:"),
+                      values=lambda cat: {"country": _country(doc, cat)})
         doc.pairs([(c.name, c.contact) for c in doc.data.contacts])
     else:
         doc.text_both(P_("The programme's focal point in {country} will contact you after you arrive."),
-                      country=_country(doc))
+                      values=lambda cat: {"country": _country(doc, cat)})
 
 
 def _identity(doc: PersonDocument) -> None:
