@@ -24,7 +24,7 @@ from care.persontext import CATALOGS, documents_language
 from care.plan_views import _revisions
 from care.programmes import programme_settings
 from care.schedule import schedule_months
-from care.sides import Side, require_side
+from care.sides import Side, require_side, works_on
 from db.models import Case, FollowUp, PartnerOrganisation, PartnerReferral
 
 DOCUMENTS = {
@@ -76,6 +76,30 @@ class PersonDocData:
 
 def person_documents_language(case: Case) -> str | None:
     return documents_language(case.preferred_languages, case.consent_language)
+
+
+@dataclass(frozen=True)
+class DocumentsOffer:
+    """What the case file offers: whether this user may print, in which language by default."""
+
+    may_print: bool
+    reason: str  # why not, in words
+    language: str | None
+    interpreter_needed: bool
+    has_plan: bool
+
+
+def person_documents_offer(session: Session, actor: Actor, case_id: int) -> DocumentsOffer:
+    case = case_get(session, actor, case_id)
+    if not works_on(actor, case, Side.DEPARTURE):
+        reason = _("The person's documents are printed by the coordinators and the focal points of the host "
+                   "country.")
+    elif not may_see_identity(actor, case):
+        reason = _("You may not see this person's name, so you cannot print their documents.")
+    else:
+        reason = ""
+    return DocumentsOffer(may_print=not reason, reason=reason, language=person_documents_language(case),
+                          interpreter_needed=case.interpreter_needed, has_plan=bool(_revisions(session, case.id)))
 
 
 def _calendar(session: Session, case: Case) -> tuple[CalendarEntry, ...]:
