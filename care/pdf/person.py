@@ -42,9 +42,10 @@ class PersonDocument(CareDocument):
         self.data = data
         self.rtl = self.person.rtl
         self.align = "R" if self.rtl else "L"
+        self.scale = 0.8 if card else 1.0  # the card's type is smaller
         title = self.person.text(TITLES[data.document])
         # The calendar card is small (A6), to be kept in a pocket or a wallet.
-        super().__init__(title, subtitle=" ", page_format=(105, 148) if card else "A4", margin=8 if card else 18)
+        super().__init__(title, subtitle=" ", page_format=(105, 148) if card else "A4", margin=7 if card else 18)
 
     def both(self, message: str) -> tuple[str, str | None]:
         """The text in the person's language, and in the staff's when that is another language."""
@@ -64,23 +65,24 @@ class PersonDocument(CareDocument):
 
     def header(self):
         mine, theirs = self.both(TITLES[self.data.document])
-        self.set_font(BODY, "B", 9)
+        self.set_font(BODY, "B", 9 * self.scale)
         self.set_text_color(GREY)
-        self.cell(0, 5, f"{mine} · {self.data.case_code}", align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 5 * self.scale, f"{mine} · {self.data.case_code}", align=self.align,
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if theirs:
-            self.set_font(BODY, "", 8)
-            self.cell(0, 4, theirs, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_font(BODY, "", 8 * self.scale)
+            self.multi_cell(0, 4 * self.scale, theirs, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if not self.person.reviewed:
-            self.set_font(BODY, "B", 8)
+            self.set_font(BODY, "B", 8 * self.scale)
             self.set_text_color(170, 0, 0)
-            self.cell(0, 4, _("Translation not yet reviewed by a native speaker ({language}).").format(
+            self.multi_cell(0, 4 * self.scale, _("Translation not yet reviewed by a native speaker ({language}).").format(
                 language=self.person.name()), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0)
-        self.ln(2)
+        self.ln(2 * self.scale)
 
     def footer(self):
         self.set_y(-12)
-        self.set_font(BODY, "", 8)
+        self.set_font(BODY, "", 8 * self.scale)
         self.set_text_color(GREY)
         self.cell(0, 5, f"{self.data.case_code} · {self.page_no()}/{{nb}}", align="C")
         self.set_text_color(0)
@@ -116,13 +118,13 @@ class PersonDocument(CareDocument):
         in that catalog's language (a country is named in each language)."""
         mine, theirs = self.both(message)
         prefix = f"{number}. " if number is not None else ""
-        self.set_font(BODY, "", 10)
-        self.multi_cell(0, 5, prefix + mine.format(**(values(self.person) if values else {})), align=self.align,
-                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(BODY, "", 10 * self.scale)
+        self.multi_cell(0, 5 * self.scale, prefix + mine.format(**(values(self.person) if values else {})),
+                        align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if theirs:
-            self.set_font(BODY, "", 8)
+            self.set_font(BODY, "", 8 * self.scale)
             self.set_text_color(GREY)
-            self.multi_cell(0, 4, self.ltr(prefix) + theirs.format(**(values(self.staff) if values else {})),
+            self.multi_cell(0, 4 * self.scale, self.ltr(prefix) + theirs.format(**(values(self.staff) if values else {})),
                             align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.set_text_color(0)
         self.ln(1.5)
@@ -147,8 +149,8 @@ class PersonDocument(CareDocument):
         if self.rtl:
             order.reverse()
         align = ["RIGHT" if self.rtl or i in numeric else "LEFT" for i in order]
-        self.set_font(BODY, "", 9)
-        with FPDF.table(self, col_widths=[widths[i] for i in order], text_align=align, line_height=5,
+        self.set_font(BODY, "", 9 * self.scale)
+        with FPDF.table(self, col_widths=[widths[i] for i in order], text_align=align, line_height=5 * self.scale,
                         first_row_as_headings=True) as t:
             head = t.row()
             for i in order:
@@ -160,11 +162,11 @@ class PersonDocument(CareDocument):
 
     def pairs(self, rows: list[tuple[str, str]]) -> None:
         """Label and value, the label on the side a reader starts from."""
-        self.set_font(BODY, "", 9)
+        self.set_font(BODY, "", 9 * self.scale)
         order = [1, 0] if self.rtl else [0, 1]
         widths = [60, 114]
         with FPDF.table(self, col_widths=[widths[i] for i in order], text_align="RIGHT" if self.rtl else "LEFT",
-                        line_height=5, first_row_as_headings=False) as t:
+                        line_height=5 * self.scale, first_row_as_headings=False) as t:
             for label, value in rows:
                 cells = [label, value or "—"]
                 row = t.row()
@@ -307,10 +309,10 @@ def plan(doc: PersonDocument) -> None:
 
 
 def calendar(doc: PersonDocument) -> None:
-    doc.set_font(BODY, "B", 12)
+    doc.set_font(BODY, "B", 11)
     doc.multi_cell(0, 6, doc.data.person_name, align=doc.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _calendar(doc)
-    doc.ln(2)
+    doc.ln(1)
     _contacts(doc)
     doc.text_both(P_("Keep this card. If a date does not suit you, tell your contact."))
 
