@@ -45,3 +45,31 @@ def test_the_scan_catches_known_bad_code_and_passes_good_code():
             'x = f"{code} · {stage}"', 'st.write(_("Case") + ": " + code)']
     for snippet in good:
         assert fstring_translations(snippet) == [], snippet
+
+
+def test_no_english_is_left_in_the_french_plan_pdf(session):
+    """Every staff text whose French differs must be absent from the French plan PDF (its running
+    header was English)."""
+    import io
+
+    from babel.messages.pofile import read_po
+    from pypdf import PdfReader
+
+    from care.i18n import use_language
+    from care.pdf.plan import plan_pdf
+    from care.plan_views import plan_export
+    from tests.factories import make_actor
+    from tests.factories_plan import approved_plan, assessed_case, line
+
+    author, approver = make_actor(session, "coordinator"), make_actor(session, "coordinator")
+    case = assessed_case(session, author, given="Ana", family="Pop", ret="UA")
+    approved_plan(session, author, approver, case, [line("income_generating", "1500", description="Machines")])
+    with use_language("fr"):
+        pdf = plan_pdf(plan_export(session, author, case_id=case.id))
+    text = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert f"Plan individuel de réinsertion · {case.code}" in text  # the running header, in French
+    with (ROOT / "care/locale/fr/LC_MESSAGES/messages.po").open("rb") as fh:
+        english = [m.id for m in read_po(fh) if isinstance(m.id, str) and m.string and m.string != m.id
+                   and len(m.id.split("{")[0].split()) > 1]
+    left = [m for m in english if m.split("{")[0].strip() in text]
+    assert left == [], left

@@ -37,7 +37,7 @@ NAMES = {
 # The title of each document and one more phrase, as a reader of the language would look for them.
 PHRASES = {
     "en": ("Informed consent", "Information sheet", "My reintegration plan", "My follow-up calendar", "Your rights"),
-    "fr": ("Consentement éclairé", "Fiche d'information", "Mon plan de réintégration", "Mon calendrier de suivi",
+    "fr": ("Consentement éclairé", "Fiche d'information", "Mon plan de réinsertion", "Mon calendrier de suivi",
            "Vos droits"),
     "es": ("Consentimiento informado", "Hoja informativa", "Mi plan de reintegración", "Mi calendario de seguimiento",
            "Sus derechos"),
