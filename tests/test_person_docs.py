@@ -92,6 +92,10 @@ def test_every_language_has_all_four_documents_with_the_name_and_its_phrases(ses
         assert calendar in texts["calendar"], lang
         if lang != "en":  # the staff's English after the person's text, and the review warning
             assert "Information sheet" in texts["information"] and "Your rights" in texts["information"], lang
+            # In the same cell as the person's text: a heading, a label, a box caption, a table row.
+            assert "Follow-up" in texts["calendar"] and "1 month after your return" in texts["calendar"], lang
+            assert "Return country" in texts["information"], lang
+            assert "Signature of the person" in texts["consent"], lang
             assert "Translation not yet reviewed by a native speaker" in texts["information"], lang
         else:
             assert "not yet reviewed" not in texts["information"]

@@ -14,6 +14,7 @@ from babel import Locale
 from babel import numbers as babel_numbers
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from care.i18n import _
 from care.pdf.base import BODY, CareDocument
@@ -31,6 +32,7 @@ CATEGORIES = {
     "psychosocial": P_("Psychological support"),
 }
 GREY = 95
+NO_BOLD = frozenset({"zh"})
 
 
 class PersonDocument(CareDocument):
@@ -43,6 +45,9 @@ class PersonDocument(CareDocument):
         self.rtl = self.person.rtl
         self.align = "R" if self.rtl else "L"
         self.scale = 0.8 if card else 1.0  # the card's type is smaller
+        # Chinese has no bold face here, and fpdf2 garbled the Latin text that follows Chinese in
+        # a bold cell (the staff's line): Chinese documents set their headings in regular weight.
+        self.bold = "" if self.person.language in NO_BOLD else "B"
         title = self.person.text(TITLES[data.document])
         # The calendar card is small (A6), to be kept in a pocket or a wallet.
         super().__init__(title, subtitle=" ", page_format=(105, 148) if card else "A4", margin=7 if card else 18)
@@ -65,7 +70,7 @@ class PersonDocument(CareDocument):
 
     def header(self):
         mine, theirs = self.both(TITLES[self.data.document])
-        self.set_font(BODY, "B", 9 * self.scale)
+        self.set_font(BODY, self.bold, 9 * self.scale)
         self.set_text_color(GREY)
         self.multi_cell(0, 5 * self.scale, f"{mine} · {self.data.case_code}", align=self.align,
                         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -73,7 +78,7 @@ class PersonDocument(CareDocument):
             self.set_font(BODY, "", 8 * self.scale)
             self.multi_cell(0, 4 * self.scale, theirs, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if not self.person.reviewed:
-            self.set_font(BODY, "B", 8 * self.scale)
+            self.set_font(BODY, self.bold, 8 * self.scale)
             self.set_text_color(170, 0, 0)
             self.multi_cell(0, 4 * self.scale, _("Translation not yet reviewed by a native speaker ({language}).").format(
                 language=self.person.name()), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -89,7 +94,7 @@ class PersonDocument(CareDocument):
 
     def title_block(self) -> None:
         mine, theirs = self.both(TITLES[self.data.document])
-        self.set_font(BODY, "B", 16)
+        self.set_font(BODY, self.bold, 16)
         self.multi_cell(0, 8, mine, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if theirs:
             self.set_font(BODY, "", 10)
@@ -103,7 +108,7 @@ class PersonDocument(CareDocument):
         if self.will_page_break(22):
             self.add_page()
         self.ln(2)
-        self.set_font(BODY, "B", 12)
+        self.set_font(BODY, self.bold, 12)
         prefix = f"{number}. " if number is not None else ""
         self.multi_cell(0, 6, prefix + mine, align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if theirs:
@@ -133,7 +138,7 @@ class PersonDocument(CareDocument):
         """Two boxes to tick by hand: agree, or not."""
         def line(cat: PersonCatalog) -> str:
             return "☐ " + cat.text(P_("I agree")) + "        ☐ " + cat.text(P_("I do not agree"))
-        self.set_font(BODY, "B", 10)
+        self.set_font(BODY, self.bold, 10)
         self.multi_cell(0, 6, line(self.person), align=self.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if self.staff.language != self.person.language:
             self.set_font(BODY, "", 8)
@@ -151,7 +156,8 @@ class PersonDocument(CareDocument):
         align = ["RIGHT" if self.rtl or i in numeric else "LEFT" for i in order]
         self.set_font(BODY, "", 9 * self.scale)
         with FPDF.table(self, col_widths=[widths[i] for i in order], text_align=align, line_height=5 * self.scale,
-                        first_row_as_headings=True) as t:
+                        first_row_as_headings=True, headings_style=FontFace(emphasis="BOLD" if self.bold else "")
+                        ) as t:
             head = t.row()
             for i in order:
                 head.cell(headings[i])
@@ -185,7 +191,7 @@ class PersonDocument(CareDocument):
             x = self.l_margin + slot * width
             self.rect(x + 1, top, width - 2, 30)
             self.set_xy(x + 2, top + 1)
-            self.set_font(BODY, "B", 8)
+            self.set_font(BODY, self.bold, 8)
             self.multi_cell(width - 4, 4, self.label(message), align=self.align)
             self.set_xy(x + 2, top + 22)
             self.set_font(BODY, "", 7)
@@ -309,7 +315,7 @@ def plan(doc: PersonDocument) -> None:
 
 
 def calendar(doc: PersonDocument) -> None:
-    doc.set_font(BODY, "B", 11)
+    doc.set_font(BODY, doc.bold, 11)
     doc.multi_cell(0, 6, doc.data.person_name, align=doc.align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _calendar(doc)
     doc.ln(1)
