@@ -193,9 +193,11 @@ class PersonDocument(CareDocument):
             self.set_xy(x + 2, top + 1)
             self.set_font(BODY, self.bold, 8)
             self.multi_cell(width - 4, 4, self.label(message), align=self.align)
-            self.set_xy(x + 2, top + 22)
+            self.set_xy(x + 2, top + 19)
             self.set_font(BODY, "", 7)
-            self.multi_cell(width - 4, 3.5, self.label(P_("Date")) + ": ____ / ____ / ______", align=self.align)
+            # The blanks on a line of their own: after a staff word on a mirrored page they would
+            # move to its left.
+            self.multi_cell(width - 4, 3.5, self.label(P_("Date")) + "\n____ / ____ / ______", align=self.align)
         self.set_xy(self.l_margin, top + 33)
 
 
