@@ -58,6 +58,9 @@ messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
 		--omit-header -o care/locale/messages.pot care pages Home.py seeds
 	$(BIN)/pybabel update -i care/locale/messages.pot -d care/locale -l fr -w 100 --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k P_ --no-default-keywords --no-location --sort-output \
+		--omit-header -o care/locale/person.pot care
+	$(BIN)/pybabel update -D person -i care/locale/person.pot -d care/locale -w 100 --no-fuzzy-matching
 
 # Re-pin requirements.txt from requirements.in, then requirements-test.txt (what the test
 # tools add on top) from requirements-test.in, in a throwaway virtualenv.

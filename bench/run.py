@@ -87,6 +87,8 @@ def measure(url: str, *, repeat: int, pages: tuple[str, ...] = ()) -> dict:
     from care.indicators import indicators_report
     from care.pdf.case_summary import case_summary_pdf
     from care.pdf.indicators import indicators_pdf
+    from care.persondocs import DOCUMENTS as PERSON_DOCUMENTS
+    from care.persondocs import person_document_pdf
     from care.ui.nav import PAGES
     from db.engine import make_engine, session_scope
     from db.models import Identity, Programme
@@ -146,6 +148,12 @@ def measure(url: str, *, repeat: int, pages: tuple[str, ...] = ()) -> dict:
         lambda s: indicators_pdf(s, coord, programme_id=programme_id, date_from=None, date_to=None, today=today,
                                  language="en")))
     timed("case summary PDF", in_session(lambda s: case_summary_pdf(s, coord, case_id)))
+    # The person's documents, in Arabic: shaped and mirrored, the slowest of the shipped languages.
+    first("person document consent (ar), first of the process", in_session(
+        lambda s: person_document_pdf(s, coord, case_id, "consent", language="ar")))
+    for document in PERSON_DOCUMENTS:
+        timed(f"person document {document} (ar)", in_session(
+            lambda s, document=document: person_document_pdf(s, coord, case_id, document, language="ar")))
     timed("indicators PDF", in_session(lambda s: indicators_pdf(s, coord, programme_id=programme_id, date_from=None,
                                                                 date_to=None, today=today, language="en")))
     engine.dispose()

@@ -180,12 +180,18 @@ class FollowUpForm:
 
     followup_id: int
     version: int
-    label: str
+    kind: str
+    months_after: int | None
     due_on: date
     status: str
     entry: FollowUpEntry
     missed_reason: str
     from_previous: date | None  # the day of the follow-up the values were taken from
+
+    @property
+    def label(self) -> str:
+        """Translated when shown, not when the form opened: an open form follows a language switch."""
+        return followup_label(self.kind, self.months_after)
 
 
 # --- access -------------------------------------------------------------------------
@@ -283,7 +289,8 @@ def _plan_lines(session: Session, case_id: int) -> list[PlanLine]:
 
 def line_label(line: PlanLine) -> str:
     sub = PLAN_SUBCATEGORIES.get(line.subcategory)
-    return f"{_(sub[1]) if sub else line.subcategory}: {line.description}"
+    return _("{kind}: {description}").format(kind=_(sub[1]) if sub else line.subcategory,
+                                             description=line.description)
 
 
 def _done(session: Session, case_id: int) -> list[FollowUp]:
@@ -363,7 +370,7 @@ def followup_form(session: Session, actor: Actor, followup_id: int) -> FollowUpF
     )
     if source is not None:
         audit_record(session, actor, "followup.read", case_id=case.id, entity="followup", entity_id=source.id)
-    return FollowUpForm(f.id, f.version, followup_label(f.kind, f.months_after), f.due_on, f.status, entry,
+    return FollowUpForm(f.id, f.version, f.kind, f.months_after, f.due_on, f.status, entry,
                         f.missed_reason, source.done_on if source is not None and source is not f else None)
 
 

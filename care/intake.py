@@ -99,6 +99,9 @@ class PersonInput:
     birth_date: date | None = None
     estimated_age: int | None = None
     languages: tuple[str, ...] = ()
+    # In the person's order; the first with a person-facing catalog is their documents' language.
+    preferred_languages: tuple[str, ...] = ()
+    interpreter_needed: bool = False
     exploitation_forms: tuple[str, ...] = ()
     labour_sector: str | None = None
     control_methods: tuple[str, ...] = ()
@@ -311,6 +314,10 @@ def _check_person(person: PersonInput, *, referral_date: date | None, problems: 
     if not person.languages:
         problems.add("languages", _("Choose at least one language the person speaks."))
     _check_codes(problems, "languages", person.languages, set(language_codes()), _("Unknown language."))
+    _check_codes(problems, "preferred_languages", person.preferred_languages, set(language_codes()),
+                 _("Unknown language."))
+    if any(code not in person.languages for code in person.preferred_languages):
+        problems.add("preferred_languages", _("A preferred language must also be among the languages spoken."))
     if not person.exploitation_forms:
         problems.add("exploitation_forms", _("Choose at least one form of exploitation."))
     _check_codes(problems, "exploitation_forms", person.exploitation_forms, EXPLOITATION_FORMS,
@@ -334,6 +341,7 @@ def _check_person(person: PersonInput, *, referral_date: date | None, problems: 
                           required=_("Give the region or town of return."))
     return replace(person, return_region=region, labour_sector=sector, return_country=person.return_country.upper(),
                    nationality=person.nationality.upper(), languages=tuple(dict.fromkeys(person.languages)),
+                   preferred_languages=tuple(dict.fromkeys(person.preferred_languages)),
                    exploitation_forms=tuple(dict.fromkeys(person.exploitation_forms)),
                    control_methods=tuple(dict.fromkeys(person.control_methods)),
                    vulnerabilities=tuple(dict.fromkeys(person.vulnerabilities)),
@@ -360,6 +368,7 @@ def _person_columns(person: PersonInput, consent: ConsentInput, referral_date: d
         "sex": person.sex, "birth_date": person.birth_date, "estimated_age": person.estimated_age,
         "is_minor": is_minor_at(referral_date, birth_date=person.birth_date, estimated_age=person.estimated_age),
         "nationality": person.nationality, "languages": list(person.languages),
+        "preferred_languages": list(person.preferred_languages), "interpreter_needed": bool(person.interpreter_needed),
         "exploitation_forms": list(person.exploitation_forms), "labour_sector": person.labour_sector,
         "control_methods": list(person.control_methods), "recruitment_method": person.recruitment_method,
         "vulnerabilities": list(person.vulnerabilities), "return_country": person.return_country,
@@ -481,7 +490,8 @@ def case_form(session: Session, actor: Actor, case_id: int) -> CaseForm:
         person=PersonInput(
             sex=case.sex, nationality=case.nationality, return_country=case.return_country,
             return_region=case.return_region, birth_date=case.birth_date, estimated_age=case.estimated_age,
-            languages=tuple(case.languages), exploitation_forms=tuple(case.exploitation_forms),
+            languages=tuple(case.languages), preferred_languages=tuple(case.preferred_languages),
+            interpreter_needed=case.interpreter_needed, exploitation_forms=tuple(case.exploitation_forms),
             labour_sector=case.labour_sector, control_methods=tuple(case.control_methods),
             recruitment_method=case.recruitment_method, vulnerabilities=tuple(case.vulnerabilities)),
         consent=ConsentInput(True, case.consent_processing_on, case.consent_method, case.consent_language,
@@ -575,6 +585,8 @@ def case_section(session: Session, actor: Actor, case: Case) -> Section | None:
         (_("Minor at referral"), yes if case.is_minor else no),
         (_("Nationality"), country_name(case.nationality)),
         (_("Languages"), ", ".join(language_name(c) for c in case.languages) or "—"),
+        (_("Preferred languages"), ", ".join(language_name(c) for c in case.preferred_languages) or "—"),
+        (_("Needs an interpreter"), yes if case.interpreter_needed else no),
         (_("Forms of exploitation"), _labels(EXPLOITATION_FORMS, case.exploitation_forms)),
     ]
     if case.labour_sector:

@@ -93,13 +93,17 @@ class ChecklistEntry:
 @dataclass(frozen=True)
 class ChecklistRow:
     item: str
-    label: str
+    label_msgid: str  # English; `label` translates it when shown (a form kept open follows a language switch)
     needed: bool
     done_on: date | None
     done_by: str
     note: str
     details: dict
     version: int  # 0: never saved
+
+    @property
+    def label(self) -> str:
+        return _(self.label_msgid)
 
     @property
     def settled(self) -> bool:
@@ -163,9 +167,9 @@ def _side_rows(session: Session, rows: dict[str, ChecklistItem], side: Side) -> 
     for item, label in ITEMS[side].items():
         r = rows.get(item)
         if r is None:
-            out.append(ChecklistRow(item, _(label), True, None, "", "", {}, 0))
+            out.append(ChecklistRow(item, label, True, None, "", "", {}, 0))
         else:
-            out.append(ChecklistRow(item, _(label), r.needed, r.done_on, names.get(r.done_by_id, ""), r.note,
+            out.append(ChecklistRow(item, label, r.needed, r.done_on, names.get(r.done_by_id, ""), r.note,
                                     _details_out(r.details), r.version))
     return tuple(out)
 

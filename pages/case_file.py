@@ -16,6 +16,7 @@ from care.ui.casefile import (
 )
 from care.ui.db import db_session
 from care.ui.intake import criteria
+from care.ui.persondocs import person_documents
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
 from care.ui.opened import opened_version
 from care.ui.widgets import case_picker
@@ -37,7 +38,7 @@ with side:
     pdf_download(actor.username, actor.language, cf)
 
 decide = cf.may_decide and cf.is_open
-tabs = st.tabs([_("Summary"), _("Identity"), _("Timeline"), _("Correct the data")]
+tabs = st.tabs([_("Summary"), _("Identity"), _("Timeline"), _("Correct the data"), _("Documents for the person")]
                + ([_("The person's rights")] if cf.may_decide else []) + ([_("Decisions")] if decide else []))
 with tabs[0]:
     show_section(cf.summary)
@@ -56,12 +57,14 @@ with tabs[2]:
     show_timeline(cf)
 with tabs[3]:
     case_edit_form(actor, cf, today=today)
+with tabs[4]:
+    person_documents(actor, cf.case_id, cf.code)
 if cf.may_decide:
-    with tabs[4]:
+    with tabs[5]:
         rights_panel(actor, cf, today=today)
 
 if decide:
-    with tabs[5]:
+    with tabs[6]:
         move_panel(actor, cf)
         if cf.decides_eligibility:
             form = form_key(f"eligibility_{cf.case_id}_")

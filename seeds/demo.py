@@ -630,6 +630,9 @@ def _person(seed: _Seed, story: Story) -> dict:
     return {
         "sex": sex, "birth_date": birth, "estimated_age": None if birth else age, "is_minor": story.minor,
         "nationality": story.ret, "languages": languages, "exploitation_forms": forms,
+        # The country's main language first: the person's documents come in it when it has a catalog.
+        "preferred_languages": languages[:1],
+        "interpreter_needed": languages[0] not in (HOST_LANGUAGES[story.host], "en"),
         "labour_sector": rng.choice(country.sectors) if "labour" in forms else None,
         "control_methods": _weighted_sample(rng, CONTROL_METHODS, rng.randint(1, 4)),
         "recruitment_method": _weighted(rng, RECRUITMENT | ({"IntimatePartnerOrMarriageProposition": 12}

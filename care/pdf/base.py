@@ -40,8 +40,8 @@ def needs_shaping(text: object) -> bool:
 
 
 class CareDocument(FPDF):
-    def __init__(self, title: str, subtitle: str = ""):
-        super().__init__(orientation="P", unit="mm", format="A4")
+    def __init__(self, title: str, subtitle: str = "", *, page_format: str | tuple[float, float] = "A4", margin: float = 18):
+        super().__init__(orientation="P", unit="mm", format=page_format)
         self.doc_title = title
         self.doc_subtitle = subtitle
         self.generated_at = datetime.now(UTC)
@@ -54,8 +54,8 @@ class CareDocument(FPDF):
         self.set_fallback_fonts([f for f in FALLBACKS if f != LAZY_FALLBACK[0]], exact_match=False)
         self.set_text_shaping(True)
         self._shaping = self.text_shaping  # switched on per text that needs it (see `needs_shaping`)
-        self.set_auto_page_break(True, margin=18)
-        self.set_margins(18, 18, 18)
+        self.set_auto_page_break(True, margin=margin)
+        self.set_margins(margin, margin, margin)
         self.add_page()
 
     def _add_font(self, family: str, style: str, path: Path) -> None:

@@ -71,7 +71,7 @@ def plan_pdf(export: PlanExport) -> bytes:
     """The plan in the current language: who and where, the lines, the totals, the approval, signatures."""
     plan, currency = export.plan, export.currency
     # The case code on every page, so that a signed page can never be taken for another case's.
-    pdf = CareDocument(f'{_("Individual reintegration plan")} · {export.case_code}')
+    pdf = CareDocument(_("Individual reintegration plan · {code}").format(code=export.case_code))
     pdf.heading(_("Individual reintegration plan (IRP)"))
     pdf.fields([
         (_("Case"), export.case_code),

@@ -110,7 +110,7 @@ def cap_label(code: str) -> str:
     if code in PLAN_CATEGORIES:
         return label(PLAN_CATEGORIES, code)
     category, text = PLAN_SUBCATEGORIES[code]
-    return f"{label(PLAN_CATEGORIES, category)} › {_(text)}"
+    return _("{category} › {subcategory}").format(category=label(PLAN_CATEGORIES, category), subcategory=_(text))
 
 
 def _plain(value) -> str:

@@ -15,6 +15,7 @@ import streamlit as st
 from care.countries import all_country_codes, country_name, is_eu_member, language_name
 from care.identity import IdentityInput
 from care.i18n import _
+from care.persontext import PERSON_LANGUAGES
 from care.intake import (
     CONTROL_METHODS, RECRUITMENT_METHODS, VULNERABILITIES, ConsentInput, Criterion, OrganisationChoice,
     PersonInput, ReferralDetails, language_codes,
@@ -123,6 +124,18 @@ def person_fields(form: str, prefix: str, current: PersonInput | None, *, return
         languages = st.multiselect(_("Languages spoken"), by_name(language_codes(), language_name),
                                    default=list(c.languages), format_func=language_name, key=f"{prefix}_languages")
         field_error(form, "languages")
+    col1, col2 = st.columns([2, 1])
+    with col1:
+        preferred = st.multiselect(
+            _("Preferred languages, in order"), by_name(language_codes(), language_name),
+            default=list(c.preferred_languages), format_func=language_name, key=f"{prefix}_preferred_languages",
+            help=_("The language the person reads best first. Their documents are written in the first one that "
+                   "has a translation: {languages}.").format(
+                languages=", ".join(language_name(code) for code in PERSON_LANGUAGES)))
+        field_error(form, "preferred_languages")
+    with col2:
+        interpreter_needed = st.checkbox(_("Needs an interpreter"), value=c.interpreter_needed,
+                                         key=f"{prefix}_interpreter_needed")
     forms = st.multiselect(_("Forms of exploitation"), list(EXPLOITATION_FORMS), default=list(c.exploitation_forms),
                            format_func=lambda f: label(EXPLOITATION_FORMS, f), key=f"{prefix}_exploitation_forms")
     field_error(form, "exploitation_forms")
@@ -157,7 +170,8 @@ def person_fields(form: str, prefix: str, current: PersonInput | None, *, return
         field_error(form, "return_region")
     return PersonInput(sex=sex or "", nationality=nationality or "", return_country=return_country or "",
                        return_region=region, birth_date=birth, estimated_age=int(age) if age is not None else None,
-                       languages=tuple(languages), exploitation_forms=tuple(forms), labour_sector=sector,
+                       languages=tuple(languages), preferred_languages=tuple(preferred),
+                       interpreter_needed=bool(interpreter_needed), exploitation_forms=tuple(forms), labour_sector=sector,
                        control_methods=tuple(control), recruitment_method=recruitment,
                        vulnerabilities=tuple(vulnerabilities))
 

@@ -36,7 +36,11 @@ class Case(Versioned, table=True):
     birth_date_index: str = Field(default="", max_length=16, index=True)  # crypto.day_token
     is_minor: bool = Field(default=False, index=True)  # at referral; keeps its procedure
     nationality: str = Field(sa_type=EncryptedText)
-    languages: list[str] = encrypted_list_field()
+    languages: list[str] = encrypted_list_field()  # ISO 639-1: every language the person speaks (no order)
+    # ISO 639-1, in the person's order of preference: the first one that has a person-facing
+    # catalog is the language of the documents given to them (care/persontext.py).
+    preferred_languages: list[str] = encrypted_list_field()
+    interpreter_needed: bool = False  # from now on; `consent_interpreter` says one was there at consent
     exploitation_forms: list[str] = encrypted_list_field()
     labour_sector: str | None = Field(default=None, sa_type=EncryptedText)
     control_methods: list[str] = encrypted_list_field()
