@@ -182,6 +182,34 @@ def login_attempt(session: Session, *, username: str, password: str, client: str
     raise LoginRefused(refused_message())
 
 
+def second_factor_attempt(session: Session, *, user_id: int, sign_in_id: int, code: str, client: str = "",
+                          now: datetime | None = None) -> None:
+    """The code asked after the password: a right one completes the sign-in, a wrong one counts as a
+    failed login (the client waits, the account waits after too many)."""
+    from care.second_factor import verify
+
+    now = now or datetime.now(UTC)
+    wait = client_wait(session, client, now)
+    if wait:
+        raise LoginRefused(_wait_text(wait))
+    user = session.get(User, user_id)
+    locked_until = _aware(user.locked_until)
+    if locked_until and locked_until > now:
+        raise LoginRefused(_("Too many wrong codes: wait a few minutes and try again."))
+    if verify(session, user_id, code, now):
+        user.failed_logins = 0
+        session.add(user)
+        sign_in_second_factor_done(session, sign_in_id)
+        audit_record(session, None, "login.second_factor", entity="user", entity_id=user.id, username=user.username,
+                     detail={"sign_in": sign_in_id, "client": client})
+        return
+    _client_failed(session, client, now)
+    _account_failed(session, user, now, client)
+    audit_record(session, None, "login.failed", entity="user", entity_id=user.id, username=user.username,
+                 detail={"reason": "second factor", "count": user.failed_logins, "client": client})
+    raise LoginRefused(_("This code is not right. Type the code your app shows now, or a recovery code."))
+
+
 # --- sign-ins on the server ------------------------------------------------------------
 
 
@@ -218,6 +246,13 @@ def sign_in_end(session: Session, sign_in_id: int | None, reason: str, now: date
         row.ended_at = now or datetime.now(UTC)
         row.ended_reason = reason[:20]
         session.add(row)
+
+
+def sign_in_close(session: Session, actor: Actor, sign_in_id: int | None, reason: str) -> None:
+    """End this browser's sign-in only (idle, refused): the user's other sign-ins go on. Audited."""
+    sign_in_end(session, sign_in_id, reason)
+    audit_record(session, actor, "logout", entity="user", entity_id=actor.id,
+                 detail={"reason": reason, "sign_in": sign_in_id})
 
 
 def sign_in_touch(session: Session, sign_in_id: int | None, now: datetime | None = None) -> str | None:

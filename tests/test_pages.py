@@ -60,7 +60,7 @@ def test_login_form_then_home(demo_db_url):
     at.text_input[0].input("coord")
     at.text_input[1].input("wrong password!")
     at.button[0].click().run()
-    assert "Username or password is incorrect." in errors(at)
+    assert "Username or password is incorrect, or the account must wait a few minutes after too many failed logins." in errors(at)
     at.text_input[0].input("coord")
     at.text_input[1].input("Demo-only-2026!")
     at.button[0].click().run()
