@@ -23,6 +23,7 @@ from care.access import Actor, Role, require
 from care.audit import audit_record
 from care.config import settings
 from care.errors import DomainError
+from care.ui.markdown import md_escape
 from care.i18n import _
 from care.passwords import check_password, hash_password
 from db.models import RecoveryCode, User
@@ -147,7 +148,7 @@ def second_factor_reset(session: Session, actor: Actor | None, username: str) ->
         require(actor, Role.ADMIN)
     user = session.exec(select(User).where(User.username == username.strip().lower())).first()
     if user is None:
-        raise DomainError(_("No such user: {u}").format(u=username), field="username")
+        raise DomainError(_("No such user: {u}").format(u=md_escape(username)), field="username")
     user.totp_secret = None
     user.totp_enabled_at = None
     for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).all():

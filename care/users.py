@@ -16,6 +16,7 @@ from care.audit import audit_record
 from care.concurrency import claim
 from care.config import settings
 from care.errors import DomainError, NotPermitted, Problems
+from care.ui.markdown import md_escape
 from care.i18n import LANGUAGES, _
 from care.login import sign_ins_end_all
 from care.countries import is_country
@@ -81,11 +82,11 @@ def _validate_profile(session: Session, problems: Problems, *, name: str, email:
         problems.add("countries", _("A focal point needs at least one country."))
     bad = [c for c in countries if not is_country(c)]
     if bad:
-        problems.add("countries", _("Unknown country code: {codes}").format(codes=", ".join(bad)))
+        problems.add("countries", _("Unknown country code: {codes}").format(codes=md_escape(", ".join(bad))))
     known = set(session.exec(select(Programme.code)).all())
     unknown = sorted(set(programme_codes) - known)
     if unknown:
-        problems.add("programmes", _("Unknown programme: {codes}").format(codes=", ".join(unknown)))
+        problems.add("programmes", _("Unknown programme: {codes}").format(codes=md_escape(", ".join(unknown))))
 
 
 def _validate_new_user(session: Session, data: NewUser) -> Problems:
@@ -161,7 +162,7 @@ def _set_links(session: Session, user_id: int, roles, countries, programme_codes
 def _user_by_name(session: Session, username: str) -> User:
     user = session.exec(select(User).where(User.username == _normal_username(username))).first()
     if user is None:
-        raise DomainError(_("No such user: {u}").format(u=username), field="username")
+        raise DomainError(_("No such user: {u}").format(u=md_escape(username)), field="username")
     return user
 
 

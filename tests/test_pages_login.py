@@ -135,7 +135,7 @@ def test_the_signed_in_name_is_not_read_as_markdown(demo_db_url):
         at = signed_in("../Home.py", "manager")
         at.run()
         assert [c.value for c in at.sidebar.caption] == [
-            "Signed in as \\!\\[x\\]\\(http\\:\\/\\/198\\.51\\.100\\.1\\/y\\.png\\) \\*Eve\\*"]
+            "Signed in as \\!\\[x\\]\\(http\\://198\\.51\\.100\\.1/y\\.png\\) \\*Eve\\*"]
     finally:
         with session_scope(engine_for(demo_db_url)) as s:
             row = s.exec(select(User).where(User.username == "manager")).one()

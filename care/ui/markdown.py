@@ -10,9 +10,9 @@ app's own. Every user-typed value interpolated into such a call goes through `md
 
 from __future__ import annotations
 
-# Every ASCII punctuation mark markdown may read (CommonMark lets any of them be escaped), and
-# the dollar sign (Streamlit's LaTeX) and colon (its :material/icon: and :color[text] directives).
-_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~:$&\"'=^%@;,?/")
+# The punctuation markdown reads (links, images, emphasis, code, HTML, headings, lists, tables),
+# the dollar sign (Streamlit's LaTeX) and the colon (its :material/icon: and :color[text] directives).
+_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~:$")
 
 
 def md_escape(text: object) -> str:
