@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from care.access import Actor, Role, case_get, require_programme
-from care.audit import audit_record
+from care.audit import audit_record, audit_view
 from care.countries import language_name
 from care.days import latest_day
 from care.errors import DomainError, Problems, StaleEdit
@@ -561,6 +561,7 @@ def _areas_by_dimension() -> list[str]:
 def assessment_file(session: Session, actor: Actor, case_id: int) -> AssessmentFile:
     """The case's assessments, current and earlier, and what is still missing."""
     case = case_get(session, actor, case_id)
+    audit_view(session, actor, "assessment.open", case_id=case.id, entity="case")
     risks, needs = _risk_versions(session, case.id), _needs_versions(session, case.id)
     return AssessmentFile(
         case_id=case.id, case_code=case.code, stage=case.stage, referral_date=case.referral_date,

@@ -17,6 +17,7 @@ from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
 from care import assessment, followups, intake, journey, minors, plans
+from care.audit import audit_view
 from care.access import Actor, Role, case_get, identity_hidden_reason, is_coordinator_of, may_see_identity
 from care.countries import country_name
 from care.i18n import N_, _, fmt_date
@@ -205,6 +206,7 @@ def _summary(session: Session, case: Case) -> Section:
 def case_file(session: Session, actor: Actor, case_id: int) -> CaseFile:
     """The case file of one case the actor may see (the same refusal for a hidden or missing case)."""
     case = case_get(session, actor, case_id)
+    audit_view(session, actor, "case.open", case_id=case.id, entity="case")
     target, missing = next_stage_missing(session, case)
     sections = []
     for provider in SECTION_PROVIDERS:
