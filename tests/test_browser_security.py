@@ -23,7 +23,7 @@ from sqlmodel import delete, select
 
 from db.engine import engine_for, session_scope
 from db.models import LoginThrottle, User
-from tests.test_browser import CHROMIUM, PASSWORD, ROOT, _free_port, has_login_cookie, log_in, open_page, wait_until
+from tests.test_browser import CHROMIUM, ROOT, _free_port, has_login_cookie, log_in, open_page
 
 pytestmark = [
     pytest.mark.browser,
