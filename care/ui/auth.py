@@ -165,7 +165,9 @@ def _signed_in(auth: stauth.Authenticate) -> Actor:
         enrolled = is_enrolled(session, actor.id)
         factor_given = login.sign_in_second_factor_given(session, sign_in)
     if ended is not None:
-        _end_session(auth, ended, actor)
+        # Idle: this browser's sign-in ends now (audited). Otherwise it was ended elsewhere (a logout
+        # on another browser, a lock), already audited there.
+        _end_session(auth, ended, actor if ended == "idle" else None)
         if ended == "idle":
             st.warning(_("Your session ended after {n} minutes without activity. Please log in again.").format(
                 n=f"{settings().idle_minutes:g}"))
