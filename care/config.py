@@ -40,6 +40,7 @@ class Settings:
     max_failed_logins: int
     data_key: str = ""  # Fernet key that encrypts identifying data (CARE_DATA_KEY)
     data_keys_old: tuple[str, ...] = ()  # earlier keys, still read during a rotation
+    second_factor_all: bool = False  # CARE_SECOND_FACTOR=all: every user, not only the roles that read identity
 
 
 def _secrets_file() -> dict:
@@ -81,6 +82,7 @@ def load_settings() -> Settings:
         max_failed_logins=int(get("CARE_MAX_FAILED_LOGINS", "5")),
         data_key=data_key,
         data_keys_old=old_keys,
+        second_factor_all=(get("CARE_SECOND_FACTOR", "") or "").strip().lower() == "all",
     )
 
 

@@ -12,7 +12,6 @@ each works once. Wrong codes count as failed logins (throttling and temporary lo
 
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import UTC, datetime
 
@@ -35,10 +34,6 @@ RECOVERY_CODES = 10
 _RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no look-alikes
 
 
-def _enforce_all() -> bool:
-    return os.environ.get("CARE_SECOND_FACTOR", "").strip().lower() == "all"
-
-
 def is_enrolled(session: Session, user_id: int) -> bool:
     user = session.get(User, user_id)
     return user is not None and user.totp_enabled_at is not None
@@ -52,7 +47,7 @@ def second_factor_required(actor: Actor, *, enrolled: bool, demo: bool | None = 
         return True
     if demo:
         return False
-    return _enforce_all() or bool(actor.roles & SECOND_FACTOR_ROLES)
+    return settings().second_factor_all or bool(actor.roles & SECOND_FACTOR_ROLES)
 
 
 def new_secret() -> str:

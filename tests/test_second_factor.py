@@ -112,3 +112,18 @@ def test_the_secret_is_encrypted_at_rest(session):
     actor, _codes = enrolled(session)
     raw = session.exec(text("SELECT totp_secret FROM app_user WHERE id = :i").bindparams(i=actor.id)).one()[0]
     assert SECRET not in raw and raw.startswith("gAAAAA")
+
+
+def test_every_user_can_be_asked_for_it(monkeypatch):
+    from care import config
+    from care.access import Actor
+
+    manager = Actor(id=1, username="m", name="M", roles=frozenset({Role.MANAGER}))
+    monkeypatch.setenv("CARE_SECOND_FACTOR", "all")
+    config.settings.cache_clear()
+    try:
+        assert second_factor.second_factor_required(manager, enrolled=False, demo=False)
+    finally:
+        monkeypatch.delenv("CARE_SECOND_FACTOR")
+        config.settings.cache_clear()
+    assert not second_factor.second_factor_required(manager, enrolled=False, demo=False)
