@@ -156,8 +156,8 @@ def _detail(action: str, raw: str) -> str:
 def timeline(session: Session, actor: Actor, case_id: int) -> list[TimelineEntry]:
     """Every change to the case, newest first, with who made it and when.
 
-    Reads and exports (actions ending in ".read" or ".search", or starting with "export.")
-    are in the audit log but are not part of the case's story.
+    Reads, views and exports (actions ending in ".read", ".open" or ".search", or starting with
+    "export.") are in the audit log but are not part of the case's story.
     """
     case = case_get(session, actor, case_id)
     rows = session.exec(
@@ -165,6 +165,7 @@ def timeline(session: Session, actor: Actor, case_id: int) -> list[TimelineEntry
         .join(User, User.id == AuditEvent.user_id, isouter=True)
         .where(AuditEvent.case_id == case.id,
                not_(or_(col(AuditEvent.action).endswith(".read"), col(AuditEvent.action).endswith(".search"),
+                        col(AuditEvent.action).endswith(".open"),
                         col(AuditEvent.action).startswith("export."))))
         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
     ).all()

@@ -44,3 +44,12 @@ def test_viewing_the_audit_log_is_audited_with_its_filter(session):
     seen = views(session, "audit.view")
     assert len(seen) == 2
     assert '"action": "login.failed"' in seen[1].detail
+
+
+def test_a_look_is_not_part_of_the_cases_story(session):
+    coord = make_actor(session, "coordinator")
+    case = make_case(session, stage="assessed")
+    casefile.case_file(session, coord, case.id)
+    assessment.assessment_file(session, coord, case.id)
+    assert views(session, "case.open") and views(session, "assessment.open")
+    assert casefile.timeline(session, coord, case.id) == []
