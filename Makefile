@@ -3,33 +3,47 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+TEST_STAMP := $(VENV)/.installed-test-$(shell cat requirements.txt requirements-test.txt | cksum | cut -d' ' -f1)
 PORT   ?= 8501
+# Where the app listens: loopback only (a proxy in front, see deploy/). Override deliberately.
+ADDRESS ?= 127.0.0.1
 
-.PHONY: run serve test install db lock messages audit bench clean
+.PHONY: run serve test install install-test db migrate lock messages audit bench clean
 
+# The app's runtime packages only (what `make serve` needs); the test tools come with install-test.
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+	@rm -f $(VENV)/.installed-[0-9]* && touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP) requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	@rm -f $(VENV)/.installed-test-* && touch $(TEST_STAMP)
 
 install: $(STAMP)
+
+install-test: $(TEST_STAMP)
 
 # Demo: migrate the SQLite database, load the synthetic demo data once, serve.
 run: install
 	CARE_DEMO=$${CARE_DEMO:-1} $(BIN)/python -m care seed-demo
 	CARE_DEMO=$${CARE_DEMO:-1} $(BIN)/streamlit run Home.py --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+		--server.address $(ADDRESS) --server.headless true --browser.gatherUsageStats false
 
-# A real deployment: migrate, then serve (no demo data; needs CARE_COOKIE_KEY).
+# A real deployment: migrate (as CARE_MIGRATE_DATABASE_URL's owner role if set), then serve
+# (no demo data; needs the keys). For a team: several processes behind nginx, see deploy/.
 serve: install
-	$(BIN)/python -m care init-db
-	$(BIN)/streamlit run Home.py --server.port $(PORT) --server.headless true \
+	$(BIN)/python -m care migrate
+	$(BIN)/streamlit run Home.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true \
 		--browser.gatherUsageStats false
 
-test: install
+test: install-test
 	$(BIN)/python -m pytest
+
+migrate: install
+	$(BIN)/python -m care migrate
 
 db: install
 	$(BIN)/python -m care init-db
@@ -45,12 +59,18 @@ messages: install
 		--omit-header -o care/locale/messages.pot care pages Home.py seeds
 	$(BIN)/pybabel update -i care/locale/messages.pot -d care/locale -l fr -w 100 --no-fuzzy-matching
 
-# Re-pin requirements.txt from requirements.in in a throwaway virtualenv.
+# Re-pin requirements.txt from requirements.in, then requirements-test.txt (what the test
+# tools add on top) from requirements-test.in, in a throwaway virtualenv.
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet -r requirements.in
 	(echo "# Generated from requirements.in by 'make lock' (pip freeze in a fresh venv). Do not edit by hand."; \
+	 echo "# What the app needs to run; the test tools are in requirements-test.txt."; \
 	 .venv-lock/bin/pip freeze --exclude-editable | sort -f) > requirements.txt
+	.venv-lock/bin/pip install --quiet -r requirements-test.in
+	(echo "# Generated from requirements-test.in by 'make lock': the test tools, on top of requirements.txt."; \
+	 echo "# Do not edit by hand."; echo "-r requirements.txt"; \
+	 .venv-lock/bin/pip freeze --exclude-editable | sort -f | grep -vxFf requirements.txt) > requirements-test.txt
 	rm -rf .venv-lock
 
 # Known vulnerabilities in the pinned requirements (PyPI's advisory database), checked by

@@ -13,7 +13,7 @@ from care import users
 from care.config import ConfigError, settings
 from care.backup import BackupError
 from care.errors import DomainError
-from db.engine import get_engine, session_scope
+from db.engine import get_engine, make_engine, session_scope
 from db.migrate import upgrade
 
 
@@ -40,20 +40,47 @@ def _seed_demo(args) -> None:
     print("demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+def _migrate(_args) -> None:
+    """Migrate as the owner role, load reference data, give the app role its rights."""
+    from care.db_roles import grant_app, same_role
+    from seeds.reference import seed_reference
+
+    s = settings()
+    upgrade(s.owner_url)
+    engine = make_engine(s.owner_url)
+    try:
+        with session_scope(engine) as session:
+            seed_reference(session)
+    finally:
+        engine.dispose()
+    if s.app_role:
+        grant_app(s.owner_url, s.app_role)
+        print(f"rights of the app role {s.app_role} set")
+    elif s.migrate_url and not same_role(s.migrate_url, s.database_url):
+        print("warning: CARE_APP_ROLE is not set: the app role's rights were not granted", file=sys.stderr)
+    print(f"database ready: {_safe_url(s.owner_url)}")
+
+
 def _backup(args) -> None:
     import getpass as gp
     from pathlib import Path
 
     from care.audit import audit_record
-    from care.backup import backup, default_backup_path
-    from care.config import ROOT
+    from care.backup import backup, default_backup_path, rotate
+    from care.config import ROOT, backup_keys
 
-    url = settings().database_url
-    dest = Path(args.to) if args.to else default_backup_path(url, ROOT / "backups")
-    backup(url, dest)
+    s = settings()
+    keys = backup_keys(s)
+    folder = Path(s.backup_dir) if s.backup_dir else ROOT / "backups"
+    dest = Path(args.to) if args.to else default_backup_path(s.owner_url, folder)
+    manifest = backup(s.owner_url, dest, keys[0])
     with session_scope(get_engine()) as session:  # after the copy: the copy does not hold its own record
         audit_record(session, None, "export.backup", detail={"file": dest.name}, username=f"cli:{gp.getuser()}")
-    print(f"backup written: {dest}")
+    print(f"backup written: {dest} ({manifest['counts'].get('care_case', 0)} cases, "
+          f"{sum(manifest['counts'].values())} rows, encrypted with CARE_BACKUP_KEY)")
+    if args.rotate:
+        for old in rotate(dest.parent, s.backup_keep):
+            print(f"old backup deleted: {old.name}")
 
 
 def _restore(args) -> None:
@@ -61,14 +88,29 @@ def _restore(args) -> None:
     from pathlib import Path
 
     from care.audit import audit_record
-    from care.backup import restore
+    from care.config import backup_keys
+    from care.restore import restore
 
     if not args.yes:
         raise DomainError("Restoring replaces everything in the database. Stop the app, then run again with --yes.")
-    restore(settings().database_url, Path(args.file))
+    s = settings()
+    done = restore(s.owner_url, Path(args.file), backup_keys(s), app_role=s.app_role)
     with session_scope(get_engine()) as session:
-        audit_record(session, None, "restore", detail={"file": Path(args.file).name}, username=f"cli:{gp.getuser()}")
-    print(f"restored from {args.file}")
+        audit_record(session, None, "restore", detail={"file": Path(args.file).name, "made_at": done.made_at},
+                     username=f"cli:{gp.getuser()}")
+    print(f"restored from {args.file}: {done.summary()}")
+
+
+def _restore_drill(args) -> None:
+    from pathlib import Path
+
+    from care.config import backup_keys
+    from care.restore import restore_drill
+
+    s = settings()
+    drill = restore_drill(Path(args.file), backup_keys(s), scratch_url=args.scratch_url or "", live_url=s.owner_url)
+    print(f"restore drill passed: {drill.restored.summary()}; row counts of {drill.tables} tables"
+          + (" and the identity checksum" if drill.identity_checked else "") + " equal the backup's manifest")
 
 
 def _anonymise(args) -> None:
@@ -103,10 +145,10 @@ def _rotate_key(_args) -> None:
         print("every value now reads with CARE_DATA_KEY alone: remove CARE_DATA_KEYS_OLD and restart the app")
 
 
-def _safe_url() -> str:
+def _safe_url(url: str | None = None) -> str:
     from sqlalchemy.engine import make_url
 
-    return make_url(settings().database_url).render_as_string(hide_password=True)
+    return make_url(url or settings().database_url).render_as_string(hide_password=True)
 
 
 def _password(args) -> str:
@@ -161,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m care", description="CARE case management")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init-db", help="create or migrate the database, load reference data").set_defaults(func=_init_db)
+    sub.add_parser("migrate", help="migrate as the owner role (CARE_MIGRATE_DATABASE_URL), load reference data, "
+                   "grant the app role (CARE_APP_ROLE) its rights").set_defaults(func=_migrate)
     sub.add_parser("seed-demo", help="load the synthetic demo data set (once)").set_defaults(func=_seed_demo)
 
     sub.add_parser("new-key", help="print a new random data key (for CARE_DATA_KEY)").set_defaults(func=_new_key)
@@ -168,12 +212,18 @@ def main(argv: list[str] | None = None) -> int:
                    "(the old key in CARE_DATA_KEYS_OLD)").set_defaults(func=_rotate_key)
 
     bk = sub.add_parser("backup", help="write a consistent copy of the database")
-    bk.add_argument("--to", help="file to write (default: backups/care-<UTC time>.db or .dump)")
+    bk.add_argument("--to", help="file to write (default: CARE_BACKUP_DIR/care-<UTC time>.<kind>.carebackup)")
+    bk.add_argument("--rotate", action="store_true", help="then keep only the CARE_BACKUP_KEEP newest backups")
     bk.set_defaults(func=_backup)
-    rs = sub.add_parser("restore", help="replace the database's content with a backup (stop the app first)")
+    rs = sub.add_parser("restore", help="check a backup, then replace the database's content with it (stop the app first)")
     rs.add_argument("file")
     rs.add_argument("--yes", action="store_true", help="confirm: everything in the database is replaced")
     rs.set_defaults(func=_restore)
+    dr = sub.add_parser("restore-drill", help="restore a backup into a scratch database and compare it with "
+                        "its manifest (row counts per table, identity checksum)")
+    dr.add_argument("file")
+    dr.add_argument("--scratch-url", help="PostgreSQL: an empty database other than the live one (emptied after)")
+    dr.set_defaults(func=_restore_drill)
 
     an = sub.add_parser("anonymise", help="remove the person from cases closed or found ineligible "
                         "longer ago than their programme's retention period")

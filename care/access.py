@@ -220,3 +220,12 @@ def referred_plan_line_ids(session: Session, actor: Actor, case: Case) -> frozen
     rows = session.exec(select(PartnerReferral.plan_line_ids).where(
         PartnerReferral.case_id == case.id, partner_referrals(actor), PartnerReferral.shares_plan.is_(True))).all()
     return frozenset(i for ids in rows for i in ids)
+
+
+def may_refer(actor: Actor, case: Case) -> bool:
+    """Who refers a case to a partner and manages its referrals (the sender side): the coordinators
+    of the case's programme and the focal points of its host country, who prepared the return."""
+    if is_coordinator_of(actor, case.programme_id):
+        return True
+    return (actor.has(Role.FOCAL_POINT) and case.programme_id in actor.programme_ids
+            and case.host_country in actor.countries)

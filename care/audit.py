@@ -87,6 +87,15 @@ class AuditRow:
     detail: str
 
 
+def audit_latest_id(session: Session) -> int:
+    """The id of the newest audit event: a counter of changes shared by every app process.
+
+    Every change writes an audit event in its own transaction, so when this number is the
+    same, nothing was changed anywhere since (reads move it too, which only costs a cache
+    entry). Caches key on it to stay correct when another process wrote."""
+    return session.exec(select(func.max(AuditEvent.id))).one() or 0
+
+
 def audit_filter(session: Session, actor: Actor, *, username: str = "", case_code: str = "", action: str = "",
                  date_from: date | None = None, date_to: date | None = None) -> AuditFilter:
     """The filter the admin asked for, with the case code resolved to the case it names."""

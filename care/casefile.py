@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
-from care import assessment, followups, intake, journey, minors, plans
+from care import assessment, followups, intake, journey, minors, plans, referrals
 from care.audit import audit_view
 from care.access import Actor, Role, case_get, identity_hidden_reason, is_coordinator_of, may_see_identity
 from care.countries import country_name
@@ -34,6 +34,7 @@ SECTION_PROVIDERS: list[Callable[[Session, Actor, Case], Section | None]] = [
     assessment.case_section,
     plans.case_section,
     journey.case_section,
+    referrals.case_section,
     followups.case_section,
     minors.case_section,
 ]
@@ -74,6 +75,7 @@ ACTION_PHRASES = {
     "minor.handover_record": N_("Handover at arrival recorded"),
     "minor.child_view_add": N_("Child's views recorded"),
     "referral.case": N_("Referral linked to the case"),
+    **referrals.TIMELINE_PHRASES,
     "case.anonymise": N_("Identity and notes removed at the end of the retention period"),
 }
 

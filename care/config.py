@@ -23,6 +23,8 @@ MIN_KEY_LENGTH = 32
 # `check_settings` refuses it outside demo mode.
 DEMO_DATA_KEY = "ZGVtby1vbmx5LWRhdGEta2V5LW5vdC1mb3ItcmVhbCE="
 NEW_KEY_HINT = "Generate one with: python -m care new-key"
+# Seals demo backups only; refused outside demo mode like the demo data key.
+DEMO_BACKUP_KEY = "ZGVtby1vbmx5LWJhY2t1cC1rZXktbm90LXJlYWwhISE="
 
 
 class ConfigError(RuntimeError):
@@ -41,6 +43,18 @@ class Settings:
     data_key: str = ""  # Fernet key that encrypts identifying data (CARE_DATA_KEY)
     data_keys_old: tuple[str, ...] = ()  # earlier keys, still read during a rotation
     second_factor_all: bool = False  # CARE_SECOND_FACTOR=all: every user, not only the roles that read identity
+    # The owner role's URL for `python -m care migrate` and restores (DDL); the app's own
+    # DATABASE_URL then names a role that cannot change the schema. Empty: DATABASE_URL.
+    migrate_url: str = ""
+    app_role: str = ""  # the role `migrate` grants the app's rights to (PostgreSQL), if any
+    backup_key: str = ""  # seals backups (CARE_BACKUP_KEY), never the data key
+    backup_keys_old: tuple[str, ...] = ()  # earlier backup keys, to restore older backups
+    backup_dir: str = ""  # where `backup` writes (default: backups/ beside the code)
+    backup_keep: int = 14  # how many backups `backup --rotate` keeps
+
+    @property
+    def owner_url(self) -> str:
+        return self.migrate_url or self.database_url
 
 
 def _secrets_file() -> dict:
@@ -57,7 +71,9 @@ def _truthy(value: str | None) -> bool:
 
 def default_sqlite_url() -> str:
     data = ROOT / "data"
-    data.mkdir(exist_ok=True)
+    data.mkdir(mode=0o700, exist_ok=True)
+    if data.stat().st_uid == os.getuid():
+        os.chmod(data, 0o700)  # the people's data: nobody else on the machine may list or read it
     return f"sqlite:///{data / 'care.db'}"
 
 
@@ -72,6 +88,8 @@ def load_settings() -> Settings:
     cookie_key = get("CARE_COOKIE_KEY") or (DEMO_COOKIE_KEY if demo else "")
     data_key = (get("CARE_DATA_KEY") or (DEMO_DATA_KEY if demo else "")).strip()
     old_keys = tuple(k.strip() for k in (get("CARE_DATA_KEYS_OLD") or "").split(",") if k.strip())
+    backup_key = (get("CARE_BACKUP_KEY") or (DEMO_BACKUP_KEY if demo else "")).strip()
+    old_backup_keys = tuple(k.strip() for k in (get("CARE_BACKUP_KEYS_OLD") or "").split(",") if k.strip())
     return Settings(
         database_url=get("DATABASE_URL") or default_sqlite_url(),
         demo=demo,
@@ -83,7 +101,35 @@ def load_settings() -> Settings:
         data_key=data_key,
         data_keys_old=old_keys,
         second_factor_all=(get("CARE_SECOND_FACTOR", "") or "").strip().lower() == "all",
+        migrate_url=get("CARE_MIGRATE_DATABASE_URL") or "",
+        app_role=get("CARE_APP_ROLE") or "",
+        backup_key=backup_key,
+        backup_keys_old=old_backup_keys,
+        backup_dir=get("CARE_BACKUP_DIR") or "",
+        backup_keep=int(get("CARE_BACKUP_KEEP", "14")),
     )
+
+
+def backup_keys(s: Settings) -> tuple[str, ...]:
+    """The backup keys (current first), or ConfigError: missing, malformed, demo or equal to a data key."""
+    import base64
+
+    if not s.backup_key:
+        raise ConfigError(f"CARE_BACKUP_KEY is missing: backups are encrypted with it. {NEW_KEY_HINT}")
+    keys = (s.backup_key, *s.backup_keys_old)
+    for key in keys:
+        try:
+            ok = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+        except (ValueError, UnicodeEncodeError):
+            ok = False
+        if not ok:
+            raise ConfigError(f"CARE_BACKUP_KEY or CARE_BACKUP_KEYS_OLD holds a malformed key. {NEW_KEY_HINT}")
+        if key in (s.data_key, *s.data_keys_old):
+            raise ConfigError("The backup key must not be a data key: whoever holds the backups must not "
+                              f"also hold the key to the names in them. {NEW_KEY_HINT}")
+    if not s.demo and DEMO_BACKUP_KEY in keys:
+        raise ConfigError(f"CARE_BACKUP_KEY is the demo key, which is published in the code. {NEW_KEY_HINT}")
+    return keys
 
 
 def data_key_problem(s: Settings) -> str | None:

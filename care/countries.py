@@ -7,7 +7,6 @@ host country of CARE, until 31 January 2020.
 
 from __future__ import annotations
 
-import gettext
 from datetime import date
 from functools import lru_cache
 
@@ -40,27 +39,27 @@ def is_eu_member(code: str, on: date) -> bool:
     return joined <= on and (left is None or on <= left)
 
 
-@lru_cache(maxsize=None)
-def _iso_translations(lang: str) -> gettext.NullTranslations:
-    if lang == "en":
-        return gettext.NullTranslations()
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True)
-
-
 def is_country(code: str) -> bool:
     return bool(code) and pycountry.countries.get(alpha_2=code.upper()) is not None
 
 
 def country_name(code: str | None, lang: str | None = None) -> str:
+    """The everyday name of a country in the user's language, from Babel's locale data (CLDR):
+    "South Korea", "Moldavie", not ISO's official "Korea, Republic of"."""
     if not code:
         return "—"
     country = pycountry.countries.get(alpha_2=code.upper())
     if country is None:
         return code
-    lang = lang or current_language()
-    if lang == "en":
-        return getattr(country, "common_name", None) or country.name
-    return _iso_translations(lang).gettext(country.name)
+    name = _territories(lang or current_language()).get(country.alpha_2)
+    return name or getattr(country, "common_name", None) or country.name
+
+
+@lru_cache(maxsize=None)
+def _territories(lang: str) -> dict[str, str]:
+    from babel import Locale
+
+    return dict(Locale.parse(lang).territories)
 
 
 @lru_cache(maxsize=None)

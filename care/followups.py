@@ -17,7 +17,10 @@ from datetime import date, timedelta
 from sqlalchemy import delete, false, update
 from sqlmodel import Session, col, func, select
 
-from care.access import Actor, Role, case_get, is_coordinator_of, require_programme
+from care.access import (
+    Actor, Role, case_get, is_coordinator_of, referred_followup_months, referred_plan_line_ids, require_programme,
+    shared_case_get,
+)
 from care.audit import audit_record
 from care.caselist import CODE_MAX, urgency_order
 from care.concurrency import claim
@@ -199,10 +202,12 @@ def _followup_for(session: Session, actor: Actor, followup_id: int, *, for_updat
     if f is None:
         raise _not_found()
     try:
-        case = case_get(session, actor, f.case_id, for_update=for_update)
+        case = shared_case_get(session, actor, f.case_id, for_update=for_update)
     except NotPermitted:
         raise _not_found() from None
-    if not works_on(actor, case, Side.ARRIVAL):
+    # A partner: only the scheduled follow-ups an accepted referral assigns to their organisation.
+    if not works_on(actor, case, Side.ARRIVAL) and not (
+            f.kind == "scheduled" and f.months_after in referred_followup_months(session, actor, case)):
         raise _not_found()
     return f, case
 
@@ -337,11 +342,14 @@ def followup_form(session: Session, actor: Actor, followup_id: int) -> FollowUpF
     """Starting values for logging (or correcting) a follow-up. Reads where and with whom the person lives: audited."""
     f, case = _followup_for(session, actor, followup_id)
     done = _done(session, case.id)
-    source = f if f.status == DONE else next(iter(done), None)
+    partner = not works_on(actor, case, Side.ARRIVAL)  # a partner starts from this follow-up only, its own lines
+    source = f if f.status == DONE else None if partner else next(iter(done), None)
     progress = {}
     if source is not None:
         progress = {r.plan_line_id: r.progress for r in session.exec(
             select(FollowUpLineProgress).where(FollowUpLineProgress.followup_id == source.id)).all()}
+    if partner:
+        progress = {k: v for k, v in progress.items() if k in referred_plan_line_ids(session, actor, case)}
     scores = {}
     if f.status == DONE:
         scores = {r.item: r.score for r in session.exec(
@@ -420,6 +428,12 @@ def followup_log(session: Session, actor: Actor, followup_id: int, *, entry: Fol
     if f.status == CANCELLED:
         raise DomainError(_("This follow-up was cancelled."))
     _check_entry(session, case, entry, today)
+    if not works_on(actor, case, Side.ARRIVAL):  # a partner reports only on the plan lines it delivers
+        own = referred_plan_line_ids(session, actor, case)
+        p = Problems()
+        for line_id in (i for i, v in entry.progress.items() if v is not None and i not in own):
+            p.add(f"progress_{line_id}", _("This plan line is not assigned to your organisation."))
+        p.raise_if_any()
     claim(session, actor, FollowUp, {"id": f.id}, expected_version)
     new_alarms = [a for a in entry.alarms if a not in (f.alarms or [])]
     f.status, f.done_on, f.mode, f.reached = DONE, entry.done_on, entry.mode, bool(entry.reached)

@@ -20,7 +20,7 @@ from sqlalchemy import Text, and_, false, or_, type_coerce, update
 from sqlmodel import Session, col, select
 
 from care import crypto
-from care.access import Actor, Role, case_get, identity_scope, may_see_identity
+from care.access import Actor, Role, case_get, identity_scope, may_see_identity, shared_case_get
 from care.audit import audit_record
 from care.concurrency import claim
 from care.errors import NotPermitted, Problems
@@ -224,9 +224,10 @@ def identity_read(session: Session, actor: Actor, case_id: int, *, purpose: str 
     """The person's names and contacts, for a user allowed to see them; the read is audited.
 
     `purpose` is the audit action: "identity.read" when a user opens it, an export's own
-    action (e.g. "export.case_pdf") when it is printed.
+    action (e.g. "export.case_pdf") when it is printed. A partner reaches it through an
+    accepted referral (`shared_case_get`), and `may_see_identity` decides as for anyone.
     """
-    case = case_get(session, actor, case_id)
+    case = shared_case_get(session, actor, case_id)
     _require_identity_access(actor, case)
     audit_record(session, actor, purpose, case_id=case.id, entity="identity", entity_id=case.id, detail=detail or "")
     return _view(_row(session, case.id))

@@ -1,7 +1,7 @@
 """The charts of the indicators, drawn from tables already disclosed (care.smallcells).
 
 A chart only ever sees what its reader may see: a hidden figure draws no bar, and its
-label says "<5". The page shows these charts with altair; the PDF draws the same kinds,
+label says "<5" (or "hidden"). The page shows these charts with altair; the PDF draws the same kinds,
 from the same tables, with fpdf2 (care.pdf.charts): keep the two in step.
 """
 
@@ -39,7 +39,7 @@ def _axis(table: Table, column: int) -> alt.Axis:
 
 
 def bar_chart(table: Table, column: int = 0) -> alt.Chart | None:
-    """One horizontal bar per row, with its figure (or "<5") written beside it."""
+    """One horizontal bar per row, with its figure (or "<5", "hidden") written beside it."""
     values = [{"label": r.label, "value": cell_number(r.cells[column]),
                "text": cell_text(r.cells[column], table.currency), "at": cell_number(r.cells[column]) or 0}
               for r in _body(table)]

@@ -134,9 +134,10 @@ def indicators_report(session: Session, actor: Actor, *, programme_id: int, date
 def small_cells_rule() -> str:
     """How small figures are hidden, in words, for the page's help and the reports."""
     return _("For managers, no one can be singled out: a count of 1 to 4 people is shown as <5 (a count of 0 "
-             "is shown), and so is a sum of money, an average, a share or a median computed over 1 to 4 people. "
-             "Where a hidden figure could be worked out from a total and the other figures, the next smallest "
-             "figure, or the total, is hidden too. The programme's coordinators see the exact figures.")
+             "is shown). A sum of money, an average, a share or a median computed over 1 to 4 people shows as "
+             "“hidden”. Where a hidden figure could be worked out from a total and the other figures, the next "
+             "smallest figure, or the total, shows as “hidden” too: it may be any size. The programme's "
+             "coordinators see the exact figures.")
 
 
 # --- helpers ------------------------------------------------------------------------

@@ -10,6 +10,10 @@ from sqlmodel import Session, col, func, select
 from care.access import Actor, Role, case_scope
 from care.followups import AlarmOpen, alarms_open
 from care.journey import JourneyComing, journeys_coming
+from care.referrals import (
+    AssignedFollowUp, ReferralAttention, ReferralOffer, SharedLine, partner_followups_due, partner_lines_to_deliver,
+    referrals_for_partner, referrals_needing_attention,
+)
 from care.sides import return_side_scope
 from care.caselist import RISK_ORDER, urgency_order
 from care.vocab import OPEN_STAGES, Stage
@@ -55,11 +59,26 @@ class MyWork:
     journeys: list[JourneyComing] = field(default_factory=list)  # the first LIST_LIMIT departures and arrivals
     journeys_total: int = 0  # how many there are in all
     high_risk: list[CaseAtRisk] = field(default_factory=list)  # open cases assessed at high risk
+    referrals_attention: list[ReferralAttention] = field(default_factory=list)  # declined, or unanswered in time
+    # A partner user: referrals to answer, and the work its organisation accepted.
+    is_partner: bool = False
+    referrals_waiting: list[ReferralOffer] = field(default_factory=list)
+    partner_followups: list[tuple[str, AssignedFollowUp]] = field(default_factory=list)  # (case code, follow-up)
+    partner_lines: list[tuple[str, SharedLine]] = field(default_factory=list)  # (case code, plan line)
+
+
+def partner_work(session: Session, actor: Actor, *, today: date) -> MyWork:
+    """A partner user's Home: referrals waiting for an answer (the oldest first), the follow-ups
+    assigned to the organisation still to do (due within a week or overdue), the plan lines it delivers."""
+    due = [(code, f) for code, f in partner_followups_due(session, actor, today=today)
+           if f.due_on <= today + timedelta(days=DUE_WITHIN_DAYS)]
+    return MyWork(is_partner=True, referrals_waiting=referrals_for_partner(session, actor)[:LIST_LIMIT],
+                  partner_followups=due[:LIST_LIMIT], partner_lines=partner_lines_to_deliver(session, actor)[:LIST_LIMIT])
 
 
 def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
     if not actor.has(Role.COORDINATOR, Role.FOCAL_POINT):
-        return MyWork()
+        return partner_work(session, actor, today=today) if actor.has(Role.PARTNER) else MyWork()
     scope = case_scope(actor)
     counts = dict(
         session.exec(
@@ -107,4 +126,5 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
     journeys = journeys_coming(session, actor, today=today)
     return MyWork(open_by_stage=open_by_stage, followups_due=followups, plans_pending=plans, sees_cases=True,
                   alarms=alarms_open(session, actor), journeys=journeys[:LIST_LIMIT], journeys_total=len(journeys),
-                  high_risk=high_risk)
+                  high_risk=high_risk,
+                  referrals_attention=referrals_needing_attention(session, actor, today=today, limit=LIST_LIMIT))

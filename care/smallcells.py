@@ -12,6 +12,10 @@ The rule, for everyone but the programme's coordinators:
   of its row or column), the next smallest figure is hidden as well, or else the total;
 - a figure computed from a hidden one (a share of a hidden count) is hidden.
 Counts that are not of people (meetings held, brochures) are always shown.
+
+Only a count of 1 to 4 people says "<5". Any other hidden figure (a larger count hidden so a
+small one cannot be worked out, an amount or an average over few people) says "hidden": it
+must never claim a range it is not in (a hidden 32 is not "<5").
 """
 
 from __future__ import annotations
@@ -22,10 +26,11 @@ from enum import StrEnum
 
 from babel import numbers as babel_numbers
 
-from care.i18n import current_language, fmt_money, fmt_number
+from care.i18n import N_, _, current_language, fmt_money, fmt_number
 
 THRESHOLD = 5
-HIDDEN = f"<{THRESHOLD}"
+HIDDEN = f"<{THRESHOLD}"  # a count of 1 to 4 people
+WITHHELD_CSV = "hidden"  # any other hidden figure, in a spreadsheet (a stable code, not translated)
 
 
 class Kind(StrEnum):
@@ -43,6 +48,7 @@ class Cell:
     kind: Kind = Kind.PEOPLE
     n: int | None = None  # how many people the figure is computed over (a count: itself)
     hidden: bool = False
+    small: bool = False  # hidden because it is a count of 1 to 4 people ("<5"); else only "hidden"
 
     @property
     def people(self) -> int | None:
@@ -137,7 +143,8 @@ def disclose(tables: tuple[Table, ...], *, exact: bool) -> tuple[Table, ...]:
         hidden = _hidden_cells(table)
         rows = tuple(
             replace(row, cells=tuple(
-                Cell(None, cell.kind, None, True) if (r, c) in hidden else cell
+                Cell(None, cell.kind, None, True, small=cell.kind is Kind.PEOPLE and _small(cell))
+                if (r, c) in hidden else cell
                 for c, cell in enumerate(row.cells)))
             for r, row in enumerate(table.rows))
         out.append(replace(table, rows=rows))
@@ -147,10 +154,18 @@ def disclose(tables: tuple[Table, ...], *, exact: bool) -> tuple[Table, ...]:
 # --- showing a cell -----------------------------------------------------------------
 
 
+WITHHELD = N_("hidden")
+
+
+def hidden_text(cell: Cell) -> str:
+    """What a hidden figure says: "<5" for a small count of people, "hidden" for any other."""
+    return HIDDEN if cell.small else _(WITHHELD)
+
+
 def cell_text(cell: Cell, currency: str = "") -> str:
-    """A figure as people read it, in the current language; "<5" where it is hidden."""
+    """A figure as people read it, in the current language; "<5" or "hidden" where it is hidden."""
     if cell.hidden:
-        return HIDDEN
+        return hidden_text(cell)
     if cell.value is None:
         return "—"
     if cell.kind is Kind.MONEY:
@@ -163,9 +178,9 @@ def cell_text(cell: Cell, currency: str = "") -> str:
 
 
 def cell_csv(cell: Cell) -> str:
-    """A figure for a spreadsheet: plain digits with a dot, "<5" where it is hidden."""
+    """A figure for a spreadsheet: plain digits with a dot, "<5" or "hidden" where it is hidden."""
     if cell.hidden:
-        return HIDDEN
+        return HIDDEN if cell.small else WITHHELD_CSV
     if cell.value is None:
         return ""
     if cell.kind is Kind.MONEY:

@@ -35,7 +35,7 @@ with st.form(form):
     with right:
         field_error(form, "date_to")
     left, _right = st.columns(2)
-    case_code = left.text_input(_("Case code"), key="audit_case", placeholder="CARE-FR-2014-0007")
+    case_code = left.text_input(_("Case code"), key="audit_case", placeholder=_("For example CARE-FR-2014-0007"))
     with left:
         field_error(form, "case_code")
     if st.form_submit_button(_("Filter"), icon=":material/filter_alt:"):

@@ -10,6 +10,7 @@ from care.followups import alarm_labels
 from care.i18n import _, fmt_date
 from care.journey import journey_status
 from care.mywork import my_work
+from care.ui import referrals as referrals_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.vocab import stage_label
@@ -19,6 +20,10 @@ st.title(_("My work"))
 
 with db_session() as session:
     work = my_work(session, actor, today=date.today())
+
+if work.is_partner:
+    referrals_ui.partner_home(work)
+    st.stop()
 
 if not work.sees_cases:
     st.info(_("Your role works with programme figures and administration, not with case files. "
@@ -72,6 +77,8 @@ if work.journeys:
                    .format(shown=len(work.journeys), total=work.journeys_total))
 else:
     st.caption(_("No departure or arrival in the next 14 days."))
+
+referrals_ui.attention_table(work.referrals_attention)
 
 st.subheader(_("Plans waiting for approval"))
 if work.plans_pending:

@@ -28,6 +28,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, func, select
 
 from care import activities, assessment, followups, journey, minors, users
+from care.assessment import risk_level
 from care.countries import language_name
 from care.identity import name_index
 from care.programmes import ProgrammeSettings, programme_settings
@@ -701,13 +702,6 @@ MITIGATIONS = (
     "Counselling started before departure and continued by the partner NGO after return.",
     "Family mediation by the return office before the return; the recruiter's relatives kept out of the plan.",
 )
-
-
-def risk_level(ratings: list[str]) -> str:
-    """The programme's rule: any high rating makes it high; two or more medium, medium; else low."""
-    if "high" in ratings:
-        return "high"
-    return "medium" if ratings.count("medium") >= 2 else "low"
 
 
 def _write_risk_and_needs(seed: _Seed, story: Story, case: Case, needs: dict[str, str]) -> None:

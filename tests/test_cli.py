@@ -52,14 +52,30 @@ def test_seed_demo_refuses_outside_demo_mode(cli_db, monkeypatch, capsys):
 
 
 def test_backup_and_restore_commands(cli_db, monkeypatch, capsys, tmp_path):
+    import base64
+
     assert run(monkeypatch, capsys, "init-db")[0] == 0
-    target = tmp_path / "copy.db"
+    target = tmp_path / "backups" / "copy.carebackup"
+    monkeypatch.delenv("CARE_BACKUP_KEY", raising=False)
+    monkeypatch.setenv("CARE_DEMO", "0")
+    config.settings.cache_clear()
     code, out = run(monkeypatch, capsys, "backup", "--to", str(target))
-    assert code == 0 and target.is_file(), out
+    assert code == 1 and "CARE_BACKUP_KEY is missing" in out and not target.exists()
+    monkeypatch.setenv("CARE_DEMO", "1")
+    monkeypatch.setenv("CARE_BACKUP_KEY", base64.urlsafe_b64encode(b"b" * 32).decode())
+    config.settings.cache_clear()
+    code, out = run(monkeypatch, capsys, "backup", "--to", str(target))
+    assert code == 0 and target.is_file() and "encrypted with CARE_BACKUP_KEY" in out, out
     code, out = run(monkeypatch, capsys, "restore", str(target))
     assert code == 1 and "--yes" in out
     code, out = run(monkeypatch, capsys, "restore", str(target), "--yes")
-    assert code == 0, out
+    assert code == 0 and "restored from" in out and "0 cases" in out, out
+    code, out = run(monkeypatch, capsys, "restore-drill", str(target))
+    assert code == 0 and "restore drill passed" in out and "equal the backup's manifest" in out, out
+    monkeypatch.setenv("CARE_BACKUP_KEY", config.settings().data_key)
+    config.settings.cache_clear()
+    code, out = run(monkeypatch, capsys, "backup", "--to", str(tmp_path / "b2"))
+    assert code == 1 and "must not be a data key" in out
 
 
 def test_anonymise_command_lists_with_dry_run_then_anonymises(cli_db, monkeypatch, capsys):

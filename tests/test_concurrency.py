@@ -180,3 +180,33 @@ def test_two_programme_settings_saves(race_engine):
     with session_scope(race_engine) as s:
         stored = programme_settings(s, programme_id)
     assert (stored.target_people, stored.version) == (targets[winner], settings.version + 1)
+
+
+def test_accepting_and_revoking_a_referral_at_once(race_engine):
+    """The partner accepts while the coordinator revokes: one wins, the other is told what the referral is now."""
+    from datetime import timedelta
+
+    from care import referrals
+    from db.models.partner import PartnerReferral
+    from tests.factories_referrals import make_partner, make_partner_user, sent_referral
+
+    today = date.today()
+    with session_scope(race_engine) as s:
+        coord = make_actor(s, "coordinator", username=f"coord{uuid.uuid4().hex[:6]}")
+        org = make_partner(s, country="NG")
+        partner = make_partner_user(s, org, username=f"partner{uuid.uuid4().hex[:6]}")
+        case_id = make_case(s, ret="NG", referral_date=today - timedelta(days=30)).id
+        ref = sent_referral(s, coord, case_id, org.id, today=today)
+        ref_id, version = ref.id, ref.version
+    users = {"partner": partner, "coord": coord}
+
+    def save(s, actor, name):
+        if name == "partner":
+            referrals.referral_accept(s, actor, ref_id, expected_version=version)
+        else:
+            referrals.referral_revoke(s, actor, ref_id, reason="Another partner is closer.", expected_version=version)
+
+    winner, loser = _race(race_engine, users, lambda s: s.get(PartnerReferral, ref_id), save)
+    with session_scope(race_engine) as s:
+        stored = s.get(PartnerReferral, ref_id)
+    assert (stored.state, stored.version) == ({"partner": "accepted", "coord": "revoked"}[winner], version + 1)

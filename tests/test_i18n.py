@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
@@ -63,3 +65,12 @@ def test_language_switch_changes_text_dates_and_money():
         assert _("Log out") == "Log out"
         assert fmt_date(date(2018, 4, 26)) == "Apr 26, 2018"
         assert fmt_money(Decimal("1234.5"), "EUR") == "€1,234.50"
+
+
+@pytest.mark.parametrize(("code", "lang", "name"), [
+    ("KR", "en", "South Korea"), ("KR", "fr", "Corée du Sud"), ("MD", "en", "Moldova"), ("MD", "fr", "Moldavie"),
+    ("RU", "en", "Russia"), ("RU", "fr", "Russie"), ("GB", "fr", "Royaume-Uni"), ("VN", "en", "Vietnam"),
+    ("NG", "fr", "Nigeria"), ("ZZ", "en", "ZZ"), ("", "en", "—"),
+])
+def test_country_names_are_the_everyday_ones(code, lang, name):
+    assert country_name(code, lang) == name

@@ -72,11 +72,12 @@ def test_csv_for_a_manager_hides_small_counts(session, known):
     files = tables(export(indicators_csv, session, manager, known))
     assert dict(files["00_report.csv"])["Figures"] == "Small counts hidden"
     assert as_dict(files["04_people_by_sex.csv"]) == {
-        "Male": ["<5"], "Female": ["<5"], "Transgender/NonConforming": ["0"], "Unknown": ["0"], "total": ["9"]}
+        "Male": ["<5"], "Female": ["hidden"], "Transgender/NonConforming": ["0"], "Unknown": ["0"], "total": ["9"]}
     assert as_dict(files["18_referrals_by_outcome.csv"]) == {
         "case": ["<5"], "not_eligible": ["<5"], "declined": ["<5"], "no_consent": ["<5"], "pending": ["0"],
         "total": ["7"]}
-    assert as_dict(files["12_budget_by_category.csv"])["total"] == ["10400.75", "<5", "<5"]
+    # Sums over fewer than 5 people are hidden, but they are not counts: "hidden", never "<5".
+    assert as_dict(files["12_budget_by_category.csv"])["total"] == ["10400.75", "hidden", "hidden"]
 
 
 def test_csv_in_french(session, known):
@@ -121,8 +122,10 @@ def test_pdf_for_a_manager_hides_small_counts(session, known):
     text = pdf_text(export(indicators_pdf, session, manager, known))
     assert "counts of fewer than 5 people are shown as <5" in text
     lines = text.splitlines()
-    assert "Male <5" in lines and "Female <5" in lines
-    assert "Justice <5" in lines and "Child welfare <5" in lines and "Police 6" in lines
+    # The 7 women are hidden so that the 2 men cannot be worked out from the total: not "<5".
+    assert "Male <5" in lines and "Female hidden" in lines
+    # Child welfare is 5: hidden to protect the 1 in Justice, so it says "hidden", never "<5".
+    assert "Justice <5" in lines and "Child welfare hidden" in lines and "Police 6" in lines
     assert "Declined by the person <5" in lines and "Referrals received 7" in lines
     assert not any(line in lines for line in ("Male 2", "Female 7", "Justice 1", "Declined by the person 2"))
 

@@ -31,6 +31,8 @@ LABELLED = {"text_input", "text_area", "number_input", "date_input", "time_input
 SAFE_EXPRESSIONS = {
     "icon", "mark", "MARKS[_mark(row)]", "row.label", "form.label", "latest.status_label", "opened[1]",
     "problem",  # care/text.py's message about a text, never the text
+    "doing",  # care/referrals.py: what the code was asked to do, in words the code chose
+    "', '.join((str(m) for m in sorted(months)))",
     "n", "i", "low", "high", "limit", "left", "shown", "total", "page", "pages", "count", "len(rows)",
     "settings().idle_minutes", "work.journeys_total", "data.target_people",
     "f.age_at_referral if f.age_at_referral is not None else '—'",
@@ -46,9 +48,9 @@ SAFE_EXPRESSIONS = {
     "', '.join((country_name(c) for c in in_eu))",
     "'; '.join(missing)", "'; '.join(failing)", "' '.join(problems)",
 }
-SAFE_ATTRIBUTES = re.compile(r"^[\w.]+\.(revision_no|version_no|code|programme_code|currency|year)$")
+SAFE_ATTRIBUTES = re.compile(r"^[\w.]+\.(revision_no|version_no|code|case_code|programme_code|currency|year)$")
 SAFE_CALLS = ("md_escape(", "label(", "_(", "fmt_", "country_name(", "language_name(", "len(", "str(len(",
-              "stage_label(", "status_label(", "level_label(", "subcategory_label(", "a.level_label(", "status(")
+              "stage_label(", "state_label(", "status_label(", "level_label(", "subcategory_label(", "a.level_label(", "status(")
 
 
 def sources() -> list[Path]:
@@ -91,11 +93,15 @@ def _value(expr: ast.expr) -> list[str]:
 MESSAGE_CALLS = {"DomainError": 0, "NotPermitted": 0, "add": 1}  # problems.add(field, message)
 
 
-def _texts(node: ast.Call, attr: str) -> list[ast.expr]:
-    """The arguments of this call that Streamlit reads as markdown."""
-    texts = [k.value for k in node.keywords if k.arg == "help" and attr not in ("add_parser", "add_argument")]
+def _texts(node: ast.Call, attr: str, renders: bool) -> list[ast.expr]:
+    """The arguments of this call that Streamlit reads as markdown (`renders`: the module uses
+    streamlit, so `write` or `error` there is Streamlit's, not a file's or a logger's)."""
+    texts = []
     if attr in MESSAGE_CALLS and len(node.args) > MESSAGE_CALLS[attr]:
         texts.append(node.args[MESSAGE_CALLS[attr]])
+    if not renders:
+        return texts
+    texts += [k.value for k in node.keywords if k.arg == "help"]
     if attr in MARKDOWN_CALLS:
         texts += node.args if attr == "write" else node.args[:1]
         texts += [k.value for k in node.keywords if k.arg in ("body", "label")]
@@ -106,6 +112,7 @@ def _texts(node: ast.Call, attr: str) -> list[ast.expr]:
 
 def problems_in(text: str, name: str = "<snippet>") -> list[str]:
     found = []
+    renders = name == "<snippet>" or "import streamlit" in text
     if "unsafe_allow_html" in text:
         found.append(f"{name}: unsafe_allow_html")
     for node in ast.walk(ast.parse(text)):
@@ -115,7 +122,7 @@ def problems_in(text: str, name: str = "<snippet>") -> list[str]:
         attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if attr in HTML_CALLS:
             found.append(f"{name}:{node.lineno}: {ast.unparse(func)}")
-        for arg in _texts(node, attr):
+        for arg in _texts(node, attr, renders):
             for part in _unsafe(arg):
                 found.append(f"{name}:{node.lineno}: {attr} of {{{part}}}")
     return found

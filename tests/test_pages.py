@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 from care.access import PAGE_ROLES, Role
 from care.ui.nav import PAGES
 
-USER_OF_ROLE = {Role.ADMIN: "admin", Role.COORDINATOR: "coord", Role.FOCAL_POINT: "fp.es", Role.MANAGER: "manager"}
+USER_OF_ROLE = {Role.ADMIN: "admin", Role.COORDINATOR: "coord", Role.FOCAL_POINT: "fp.es", Role.MANAGER: "manager",
+                Role.PARTNER: "partner.ng"}
 TIMEOUT = 60
 
 

@@ -203,3 +203,20 @@ def test_a_coordinator_decides_eligibility_from_the_case_file(db_url):
     assert any(s.value == "Decision recorded." for s in at.success)
     with session_scope(engine_for(db_url)) as s:
         assert s.get(Case, case_id).stage == "ineligible"
+
+
+@pytest.mark.parametrize("page", ["case_file", "journey"])
+def test_a_link_to_a_case_the_user_may_not_open_opens_no_case(demo_db_url, page):
+    """Out of scope and non-existent read alike: a warning, the picker empty, the address kept."""
+    with session_scope(engine_for(demo_db_url)) as s:
+        spanish = s.exec(select(Case.id).where(Case.host_country == "ES", Case.return_country != "NG")).first()
+        nigerian = s.exec(select(Case.id).where(Case.return_country == "NG", Case.stage == "plan_approved")).first()
+    for wanted in (spanish, 999_999):
+        at = open_page("fp.ng", page, wanted)
+        assert not errors(at)
+        assert [w.value for w in at.warning] == ["No case with this reference that you can open."]
+        assert at.selectbox(key=f"{page}_select").value is None
+        assert at.query_params["case"] == str(wanted)
+    at = open_page("fp.ng", page, nigerian)
+    assert "No case with this reference that you can open." not in [w.value for w in at.warning]
+    assert at.selectbox(key=f"{page}_select").value == nigerian

@@ -111,7 +111,8 @@ def test_no_equation_is_left_with_exactly_one_hidden_figure(grid):
     (Cell(Decimal("1234.5"), Kind.MONEY, 9), "€1,234.50", "1\u202f234,50\xa0€", "1234.50"),
     (Cell(0.755, Kind.SHARE, 9), "76%", "76\xa0%", "75.5"),
     (Cell(3.1667, Kind.SCORE, 9), "3.2", "3,2", "3.17"),
-    (Cell(None, Kind.PEOPLE, None, True), "<5", "<5", "<5"),
+    (Cell(None, Kind.PEOPLE, None, True, small=True), "<5", "<5", "<5"),
+    (Cell(None, Kind.PEOPLE, None, True), "hidden", "masqué", "hidden"),
     (Cell(None, Kind.DAYS, 0), "—", "—", ""),
 ])
 def test_figures_are_written_for_people_and_for_spreadsheets(cell, en, fr, csv):
@@ -120,3 +121,26 @@ def test_figures_are_written_for_people_and_for_spreadsheets(cell, en, fr, csv):
     with use_language("fr"):
         assert cell_text(cell, "EUR") == fr
     assert cell_csv(cell) == csv
+
+
+def _texts(table):
+    with use_language("en"):
+        return [[cell_text(c, "EUR") for c in row.cells] for row in disclose((table,), exact=False)[0].rows]
+
+
+@pytest.mark.parametrize(("counts", "expected"), [
+    ([3, 10, 7], ["<5", "10", "hidden", "20"]),  # the 7 protects the 3: it is not "<5"
+    ([4, 32], ["<5", "hidden", "36"]),  # a hidden 32 (the men of a programme) never reads "<5"
+    ([3, 0, 0], ["<5", "0", "0", "<5"]),  # the total is the 3 itself: a true "<5"
+])
+def test_a_figure_hidden_to_protect_another_says_hidden_not_a_false_range(counts, expected):
+    assert [r[0] for r in _texts(column_table(counts))] == expected
+
+
+def test_an_amount_or_average_over_few_people_says_hidden():
+    table = Table(key="t", topic="", title="", label_heading="", headings=("a", "b", "c"), rows=(
+        Row("x", "x", (people(3), Cell(Decimal("148740.32"), Kind.MONEY, 3), Cell(3.5, Kind.SCORE, 3))),))
+    assert _texts(table) == [["<5", "hidden", "hidden"]]
+    with use_language("fr"):
+        assert cell_text(disclose((table,), exact=False)[0].rows[0].cells[1]) == "masqué"
+    assert [cell_csv(c) for c in disclose((table,), exact=False)[0].rows[0].cells] == ["<5", "hidden", "hidden"]

@@ -6,7 +6,7 @@ they are vector graphics: sharp in print, a few milliseconds each, and their wor
 in the document's fonts, so a country's name prints in its own script.
 
 Each chart takes its data as indicator_charts does: from the table as disclosed, where a
-hidden figure draws no bar (its value is gone) and its text says "<5".
+hidden figure draws no bar (its value is gone) and its text says "<5" or "hidden".
 """
 
 from __future__ import annotations

@@ -43,7 +43,8 @@ def _table(doc: CareDocument, report: Report, table: Table) -> None:
 def render(report: Report, *, prepared_by: str) -> bytes:
     """The report as PDF bytes (call inside the report's language)."""
     subtitle = (_("Exact figures for the programme team: small counts are not hidden. Do not pass on.")
-                if report.exact else _("Aggregated figures: counts of fewer than 5 people are shown as <5."))
+                if report.exact else _("Aggregated figures: counts of fewer than 5 people are shown as <5; a figure hidden to "
+                                "protect them, or computed over so few people, shows as “hidden”."))
     doc = CareDocument(_("Indicators: {programme}").format(programme=report.programme_code), subtitle)
     doc.heading(report.programme_name, 15)
     doc.fields([

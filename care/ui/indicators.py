@@ -11,6 +11,7 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from care import users
 from care.access import Actor
+from care.audit import audit_latest_id
 from care.export import indicators_csv
 from care.i18n import LANGUAGES, _, current_language, use_language
 from care.indicator_charts import chart_for
@@ -38,7 +39,7 @@ REPORT_TTL_S = 120  # figures at most two minutes old; the page says as of which
 
 @st.cache_data(ttl=REPORT_TTL_S, max_entries=200, show_spinner=False)
 def _report(username: str, rights: tuple, programme_id: int, date_from: date, date_to: date, today: date,
-            language: str) -> Report:
+            language: str, changed: int) -> Report:
     with use_language(language), db_session() as session:
         return indicators_report(session, users.actor_load(session, username), programme_id=programme_id,
                                  date_from=date_from, date_to=date_to, today=today)
@@ -51,9 +52,15 @@ def report_for(actor: Actor, programme_id: int, date_from: date, date_to: date, 
     or period and comes back should not wait for them again. The entry is the user's own (the
     name and the rights are in its key: a user whose roles or programmes change gets a new
     one), so exact figures never reach a manager. Refusals are not kept.
+
+    The cache is per process, and a team runs several: the key also holds the newest audit
+    event's id (`audit_latest_id`, one indexed read), so a change saved through any process
+    shows at the next click through every other.
     """
     rights = (tuple(sorted(actor.roles)), tuple(sorted(actor.programme_ids)), tuple(sorted(actor.countries)))
-    return _report(actor.username, rights, programme_id, date_from, date_to, today, current_language())
+    with db_session() as session:
+        changed = audit_latest_id(session)
+    return _report(actor.username, rights, programme_id, date_from, date_to, today, current_language(), changed)
 
 
 @st.cache_data(max_entries=1000, show_spinner=False)
