@@ -107,8 +107,8 @@ def test_no_request_leaves_the_servers_origin(short_idle_server, browser, tmp_pa
 
     context.route("**/*", record)
     log_in(page, short_idle_server, "coord")
-    open_page(page, "Indicators")
-    open_page(page, "My account")
+    open_page(page, "Case file")
+    open_page(page, "Intake")
     page.wait_for_timeout(1500)  # the favicon and late fonts
     page.screenshot(path=str(tmp_path / "account.png"))
     outside = sorted({h for h in hosts if h not in ("127.0.0.1", "data", "blob")})
