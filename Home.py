@@ -1,12 +1,16 @@
 """Entrypoint: settings check, login, and the navigation built for the signed-in role."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from care.config import ConfigError, check_settings, settings
 from care.ui.auth import login_gate
 from care.ui.nav import navigation_for
 
-st.set_page_config(page_title="CARE", page_icon=":material/handshake:", layout="wide")
+# The icon is a file the app serves itself: a ":material/...:" icon is fetched by every browser from
+# an outside font service, and no request may leave the server's origin.
+st.set_page_config(page_title="CARE", page_icon=str(Path(__file__).parent / "care" / "ui" / "icon.png"), layout="wide")
 
 try:
     check_settings(settings())

@@ -185,6 +185,14 @@ def _user_lock(args, locked: bool) -> None:
     print(f"user {args.username} {'locked' if locked else 'unlocked'}")
 
 
+def _user_reset_second_factor(args) -> None:
+    from care.second_factor import second_factor_reset
+
+    with session_scope(get_engine()) as session:
+        second_factor_reset(session, None, args.username)
+    print(f"second factor of {args.username} cleared: they enrol again at their next sign-in")
+
+
 def _user_set_password(args) -> None:
     with session_scope(get_engine()) as session:
         users.user_set_password(session, args.username, _password(args), actor=None, must_change=not args.no_change)
@@ -247,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
         p = user.add_parser(name, help=f"{name} a user")
         p.add_argument("username")
         p.set_defaults(func=lambda a, locked=locked: _user_lock(a, locked))
+    rf = user.add_parser("reset-2fa", help="clear a user's second factor (a lost phone): they enrol again")
+    rf.add_argument("username")
+    rf.set_defaults(func=_user_reset_second_factor)
     sp = user.add_parser("set-password", help="set a user's password (asks for it)")
     sp.add_argument("username")
     sp.add_argument("--password-stdin", action="store_true")

@@ -15,10 +15,11 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from care.access import Actor, Role, case_get, require_programme
-from care.audit import audit_record
+from care.audit import audit_record, audit_view
 from care.countries import language_name
 from care.days import latest_day
 from care.errors import DomainError, Problems, StaleEdit
+from care.ui.markdown import md_escape
 from care.i18n import N_, _, fmt_date
 from care.path import stage_move
 from care.sections import Section, Table
@@ -354,7 +355,7 @@ def _risk_problems(data: RiskInput, case: Case, current: RiskAssessment | None, 
     given = {f.factor: f for f in data.factors}
     for code in given:
         if code not in RISK_FACTORS:
-            problems.add("_form", _("Unknown risk factor: {code}.").format(code=code))
+            problems.add("_form", _("Unknown risk factor: {code}.").format(code=md_escape(code)))
     all_rated = True
     for code in RISK_FACTORS:
         f = given.get(code)
@@ -440,7 +441,7 @@ def _needs_problems(data: NeedsInput, case: Case, current: NeedsAssessment | Non
     given = {n.area: n for n in data.needs}
     for area in given:
         if area not in NEED_AREAS:
-            problems.add("_form", _("Unknown need area: {code}.").format(code=area))
+            problems.add("_form", _("Unknown need area: {code}.").format(code=md_escape(area)))
     for area in NEED_AREAS:
         n = given.get(area)
         if n is None or n.priority not in PRIORITIES:
@@ -560,6 +561,7 @@ def _areas_by_dimension() -> list[str]:
 def assessment_file(session: Session, actor: Actor, case_id: int) -> AssessmentFile:
     """The case's assessments, current and earlier, and what is still missing."""
     case = case_get(session, actor, case_id)
+    audit_view(session, actor, "assessment.open", case_id=case.id, entity="case")
     risks, needs = _risk_versions(session, case.id), _needs_versions(session, case.id)
     return AssessmentFile(
         case_id=case.id, case_code=case.code, stage=case.stage, referral_date=case.referral_date,

@@ -47,6 +47,25 @@ def audit_record(
     return event
 
 
+VIEW_WINDOW = timedelta(minutes=10)
+
+
+def audit_view(session: Session, actor: Actor, action: str, *, case_id: int | None = None, entity: str = "",
+               detail: dict | str = "") -> None:
+    """Record that `actor` looked at something (a case file, assessments, a plan, the audit log).
+
+    Streamlit draws a page again at every click, so the same look is written once per
+    `VIEW_WINDOW`: the log says who opened what and when, without a line per click.
+    """
+    text = detail if isinstance(detail, str) else json.dumps(detail, default=str, ensure_ascii=False)
+    since = utcnow() - VIEW_WINDOW
+    seen = session.exec(select(AuditEvent.id).where(
+        AuditEvent.user_id == actor.id, AuditEvent.action == action, AuditEvent.case_id == case_id,
+        AuditEvent.detail == text, AuditEvent.at >= since).limit(1)).first()
+    if seen is None:
+        audit_record(session, actor, action, case_id=case_id, entity=entity, detail=text)
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     username: str | None = None
@@ -134,7 +153,10 @@ def audit_events(session: Session, actor: Actor, flt: AuditFilter, *, limit: int
     """The admin's view of the log, newest first, with the total for paging."""
     require(actor, Role.ADMIN)
     total = session.exec(select(func.count()).select_from(_filtered(flt).subquery())).one()
-    return _rows(session, flt, limit=limit, offset=offset), total
+    rows = _rows(session, flt, limit=limit, offset=offset)
+    # Written after the read, so the page shows the log as it was when asked.
+    audit_view(session, actor, "audit.view", entity="audit_event", detail={"filter": asdict(flt), "offset": offset})
+    return rows, total
 
 
 def audit_choices(session: Session, actor: Actor) -> tuple[list[str], list[str]]:

@@ -17,6 +17,7 @@ from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
 from care import assessment, followups, htcds_details, intake, journey, minors, plans, referrals
+from care.audit import audit_view
 from care.access import Actor, Role, case_get, identity_hidden_reason, is_coordinator_of, may_see_identity
 from care.countries import country_name
 from care.i18n import N_, _, fmt_date
@@ -178,8 +179,8 @@ def _detail(action: str, raw: str) -> str:
 def timeline(session: Session, actor: Actor, case_id: int) -> list[TimelineEntry]:
     """Every change to the case, newest first, with who made it and when.
 
-    Reads and exports (actions ending in ".read" or ".search", or starting with "export.")
-    are in the audit log but are not part of the case's story.
+    Reads, views and exports (actions ending in ".read", ".open" or ".search", or starting with
+    "export.") are in the audit log but are not part of the case's story.
     """
     case = case_get(session, actor, case_id)
     rows = session.exec(
@@ -187,6 +188,7 @@ def timeline(session: Session, actor: Actor, case_id: int) -> list[TimelineEntry
         .join(User, User.id == AuditEvent.user_id, isouter=True)
         .where(AuditEvent.case_id == case.id,
                not_(or_(col(AuditEvent.action).endswith(".read"), col(AuditEvent.action).endswith(".search"),
+                        col(AuditEvent.action).endswith(".open"),
                         col(AuditEvent.action).startswith("export."))))
         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
     ).all()
@@ -228,6 +230,7 @@ def _summary(session: Session, case: Case) -> Section:
 def case_file(session: Session, actor: Actor, case_id: int) -> CaseFile:
     """The case file of one case the actor may see (the same refusal for a hidden or missing case)."""
     case = case_get(session, actor, case_id)
+    audit_view(session, actor, "case.open", case_id=case.id, entity="case")
     target, missing = next_stage_missing(session, case)
     sections = []
     for provider in SECTION_PROVIDERS:

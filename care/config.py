@@ -7,6 +7,9 @@ data key (a copy of the database would then reveal every name).
 
 from __future__ import annotations
 
+import base64
+import binascii
+import math
 import os
 import tomllib
 from dataclasses import dataclass
@@ -35,10 +38,11 @@ class Settings:
     cookie_key: str
     cookie_name: str
     cookie_expiry_days: float
-    idle_minutes: int
+    idle_minutes: float
     max_failed_logins: int
     data_key: str = ""  # Fernet key that encrypts identifying data (CARE_DATA_KEY)
     data_keys_old: tuple[str, ...] = ()  # earlier keys, still read during a rotation
+    second_factor_all: bool = False  # CARE_SECOND_FACTOR=all: every user, not only the roles that read identity
     # The owner role's URL for `python -m care migrate` and restores (DDL); the app's own
     # DATABASE_URL then names a role that cannot change the schema. Empty: DATABASE_URL.
     migrate_url: str = ""
@@ -92,10 +96,11 @@ def load_settings() -> Settings:
         cookie_key=cookie_key,
         cookie_name=get("CARE_COOKIE_NAME", "care_session"),
         cookie_expiry_days=float(get("CARE_COOKIE_EXPIRY_DAYS", "0.5")),
-        idle_minutes=int(get("CARE_IDLE_MINUTES", "30")),
+        idle_minutes=float(get("CARE_IDLE_MINUTES", "30")),
         max_failed_logins=int(get("CARE_MAX_FAILED_LOGINS", "5")),
         data_key=data_key,
         data_keys_old=old_keys,
+        second_factor_all=(get("CARE_SECOND_FACTOR", "") or "").strip().lower() == "all",
         migrate_url=get("CARE_MIGRATE_DATABASE_URL") or "",
         app_role=get("CARE_APP_ROLE") or "",
         backup_key=backup_key,
@@ -141,22 +146,60 @@ def data_key_problem(s: Settings) -> str | None:
     return None
 
 
+DEMO_KEYS = frozenset({DEMO_COOKIE_KEY, DEMO_DATA_KEY})
+MIN_KEY_BITS = 100  # estimated from the key's length and its number of distinct symbols
+MIN_KEY_SYMBOLS = 12  # a random hex key of 64 characters has about 16
+
+
+def key_bits(symbols: str | bytes) -> float:
+    """A generous upper bound of a key's randomness: length times log2 of its distinct symbols.
+
+    A real random key passes easily (64 URL-safe characters: about 380); a key made of one
+    repeated character scores 0 and "abab..." 32, whatever its length.
+    """
+    distinct = len(set(symbols))
+    return len(symbols) * math.log2(distinct) if distinct > 1 else 0.0
+
+
+def weak_key(symbols: str | bytes) -> bool:
+    """Too few distinct symbols, too little estimated randomness, or one block repeated ("abcabc...")."""
+    periodic = len(symbols) > 1 and symbols in (symbols + symbols)[1:-1]
+    return periodic or len(set(symbols)) < MIN_KEY_SYMBOLS or key_bits(symbols) < MIN_KEY_BITS
+
+
+def _data_key_bytes(key: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(key)
+    except (binascii.Error, ValueError):
+        return b""
+
+
 def check_settings(s: Settings) -> None:
-    """Refuse unsafe settings outside demo mode."""
+    """Refuse unsafe settings outside demo mode: missing, short, low-entropy or published keys."""
     problem = data_key_problem(s)
     if problem:
         raise ConfigError(problem)
     if s.demo:
         return
-    if s.data_key == DEMO_DATA_KEY:
+    if s.data_key in DEMO_KEYS:
         raise ConfigError(f"CARE_DATA_KEY is the demo key, which is published in the code. {NEW_KEY_HINT}")
-    if not s.cookie_key or s.cookie_key == DEMO_COOKIE_KEY:
+    if any(k in DEMO_KEYS for k in s.data_keys_old):
+        raise ConfigError(f"CARE_DATA_KEYS_OLD holds the demo key, which is published in the code: remove it "
+                          f"(data written with it was never protected). {NEW_KEY_HINT}")
+    for name, key in [("CARE_DATA_KEY", s.data_key)] + [("CARE_DATA_KEYS_OLD", k) for k in s.data_keys_old]:
+        raw = _data_key_bytes(key)
+        if weak_key(raw):
+            raise ConfigError(f"{name} holds a key that is not random (too few distinct bytes). {NEW_KEY_HINT}")
+    if not s.cookie_key or s.cookie_key in DEMO_KEYS:
         raise ConfigError(
-            "CARE_COOKIE_KEY is missing or is the demo key. Set a long random secret in the "
+            "CARE_COOKIE_KEY is missing or is a demo key. Set a long random secret in the "
             "environment or in .streamlit/secrets.toml (see README), or set CARE_DEMO=1 for the demo."
         )
     if len(s.cookie_key) < MIN_KEY_LENGTH:
         raise ConfigError(f"CARE_COOKIE_KEY must be at least {MIN_KEY_LENGTH} characters long.")
+    if weak_key(s.cookie_key):
+        raise ConfigError("CARE_COOKIE_KEY is not random enough (too few distinct characters, or a pattern). "
+                          "Generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from babel.numbers import get_territory_currencies
 from sqlmodel import Session, col, select
 
+from care.audit import audit_view
 from care.access import Actor, Role, case_get, may_see_identity, require_programme
 from care.budget import BudgetLine, BudgetRow, CapSet, budget_rows, cap_breaches, fmt_cap
 from care.errors import NotPermitted
@@ -207,6 +208,7 @@ def plan_overview(session: Session, actor: Actor, *, case_id: int) -> PlanOvervi
     """Everything the plan page shows for one case, read once."""
     case = case_get(session, actor, case_id)
     require_programme(actor, case.programme_id, Role.COORDINATOR)
+    audit_view(session, actor, "plan.open", case_id=case.id, entity="case")
     settings = programme_settings(session, case.programme_id)
     views = _revisions(session, case.id)
     latest = views[0] if views else None

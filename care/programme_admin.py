@@ -25,6 +25,7 @@ from care.budget import MAX_AMOUNT
 from care.concurrency import claim
 from care.countries import all_country_codes, country_name, is_country, is_eu_member
 from care.errors import DomainError, Problems
+from care.ui.markdown import md_escape
 from care.i18n import _, current_language, fmt_date
 from care.programmes import ProgrammeSettings, programme_settings, programmes_for
 from care.text import checked_text
@@ -108,10 +109,10 @@ def _amount(value: Amount, problems: Problems, field_name: str) -> Decimal | Non
         try:  # spaces group thousands however they were typed; strict refuses "1,5" in English
             amount = parse_decimal("".join(value.split()), locale=current_language(), strict=True)
         except NumberFormatError:
-            problems.add(field_name, _("“{value}” is not an amount.").format(value=value.strip()))
+            problems.add(field_name, _("“{value}” is not an amount.").format(value=md_escape(value.strip())))
             return None
     if not amount.is_finite():  # Babel reads "NaN" and "Infinity" as numbers
-        problems.add(field_name, _("“{value}” is not an amount.").format(value=str(value).strip()))
+        problems.add(field_name, _("“{value}” is not an amount.").format(value=md_escape(str(value).strip())))
         return None
     if amount >= MAX_AMOUNT:  # before quantize, which cannot hold more than 28 digits
         problems.add(field_name, _("This amount is too large."))
@@ -128,7 +129,7 @@ def _whole(value: str | int | None, problems: Problems, field_name: str) -> int 
     try:
         number = int(str(value).strip())
     except ValueError:
-        problems.add(field_name, _("“{value}” is not a whole number.").format(value=str(value).strip()))
+        problems.add(field_name, _("“{value}” is not a whole number.").format(value=md_escape(str(value).strip())))
         return None
     if number <= 0:
         problems.add(field_name, _("A number of months must be at least 1."))
@@ -165,7 +166,7 @@ def _countries(codes: Sequence[str], problems: Problems, field_name: str, empty_
         problems.add(field_name, empty_message)
     bad = [c for c in normal if not is_country(c)]
     if bad:
-        problems.add(field_name, _("Unknown country code: {codes}").format(codes=", ".join(bad)))
+        problems.add(field_name, _("Unknown country code: {codes}").format(codes=md_escape(", ".join(bad))))
     return normal
 
 
@@ -212,7 +213,7 @@ def _clean(data: ProgrammeInput) -> _Clean:
     caps: dict[str, tuple[Decimal | None, int | None]] = {}
     for code, (amount_in, months_in) in data.caps.items():
         if code not in CAP_CODES:
-            problems.add("caps", _("Unknown budget category: {code}").format(code=code))
+            problems.add("caps", _("Unknown budget category: {code}").format(code=md_escape(code)))
             continue
         amount, months = _amount(amount_in, problems, "caps"), _whole(months_in, problems, "caps")
         if amount is not None or months is not None:

@@ -16,7 +16,9 @@ from care.audit import audit_record
 from care.concurrency import claim
 from care.config import settings
 from care.errors import DomainError, NotPermitted, Problems
+from care.ui.markdown import md_escape
 from care.i18n import LANGUAGES, _
+from care.login import sign_ins_end_all
 from care.countries import is_country
 from care.passwords import check_password, generate_password, hash_password, password_problem
 from care.text import checked_text
@@ -81,11 +83,11 @@ def _validate_profile(session: Session, problems: Problems, *, name: str, email:
         problems.add("countries", _("A focal point needs at least one country."))
     bad = [c for c in countries if not is_country(c)]
     if bad:
-        problems.add("countries", _("Unknown country code: {codes}").format(codes=", ".join(bad)))
+        problems.add("countries", _("Unknown country code: {codes}").format(codes=md_escape(", ".join(bad))))
     known = set(session.exec(select(Programme.code)).all())
     unknown = sorted(set(programme_codes) - known)
     if unknown:
-        problems.add("programmes", _("Unknown programme: {codes}").format(codes=", ".join(unknown)))
+        problems.add("programmes", _("Unknown programme: {codes}").format(codes=md_escape(", ".join(unknown))))
     _validate_partner(session, problems, roles=roles, countries=countries, programme_codes=programme_codes,
                       partner_id=partner_id)
 
@@ -186,7 +188,7 @@ def _set_links(session: Session, user_id: int, roles, countries, programme_codes
 def _user_by_name(session: Session, username: str) -> User:
     user = session.exec(select(User).where(User.username == _normal_username(username))).first()
     if user is None:
-        raise DomainError(_("No such user: {u}").format(u=username), field="username")
+        raise DomainError(_("No such user: {u}").format(u=md_escape(username)), field="username")
     return user
 
 
@@ -223,8 +225,11 @@ def user_set_locked(session: Session, username: str, locked: bool, *, actor: Act
     user.locked = locked
     if locked:
         user.sessions_revoked_at = utcnow()
+        sign_ins_end_all(session, user.id, "locked")
     else:
         user.failed_logins = 0
+        user.lock_count = 0
+        user.locked_until = None
     _touch(user, actor)
     session.add(user)
     audit_record(session, actor, "user.unlock" if not locked else "user.lock", entity="user",
@@ -240,6 +245,7 @@ def user_set_active(session: Session, username: str, active: bool, *, actor: Act
     if not active:
         _refuse_locking_out(session, actor, user)
         user.sessions_revoked_at = utcnow()
+        sign_ins_end_all(session, user.id, "deactivated")
     user.is_active = active
     _touch(user, actor)
     session.add(user)
@@ -334,6 +340,7 @@ def user_password_reset(session: Session, actor: Actor, *, username: str, passwo
         password = generate_password(username=user.username, name=user.name)
     user_set_password(session, username, password, actor=actor, must_change=True)
     user.sessions_revoked_at = utcnow()
+    sign_ins_end_all(session, user.id, "password reset")
     session.add(user)
     return password if generate else None
 
@@ -406,7 +413,7 @@ def users_list(session: Session, *, actor: Actor | None) -> list[UserRow]:
 
 
 def login_credentials(session: Session) -> dict:
-    """The credentials streamlit-authenticator checks: active, unlocked users only."""
+    """Who may sign in now (active, not locked by an administrator), with their hashes."""
     users = session.exec(select(User).where(User.is_active == True, User.locked == False)).all()  # noqa: E712
     return {
         "usernames": {
@@ -416,37 +423,12 @@ def login_credentials(session: Session) -> dict:
     }
 
 
-def login_succeeded(session: Session, username: str) -> None:
-    user = _user_by_name(session, username)
-    user.failed_logins = 0
-    user.last_login_at = utcnow()
-    session.add(user)
-    audit_record(session, _actor_of(session, user), "login", entity="user", entity_id=user.id)
-
-
-def login_failed(session: Session, username: str) -> bool:
-    """Count a failed login; lock the account after too many in a row. True if now locked."""
-    user = session.exec(select(User).where(User.username == _normal_username(username))).first()
-    if user is None:
-        audit_record(session, None, "login.failed", detail={"reason": "unknown user"}, username="")
-        return False
-    user.failed_logins += 1
-    if user.failed_logins >= settings().max_failed_logins and not user.locked:
-        user.locked = True
-        user.sessions_revoked_at = utcnow()
-        audit_record(session, None, "user.lock", entity="user", entity_id=user.id,
-                     detail={"reason": "failed logins", "count": user.failed_logins}, username=user.username)
-    session.add(user)
-    audit_record(session, None, "login.failed", entity="user", entity_id=user.id,
-                 detail={"count": user.failed_logins}, username=user.username)
-    return user.locked
-
-
 def logout_record(session: Session, actor: Actor, reason: str = "user") -> None:
     """Log out: every login cookie this user holds, on any browser, stops working."""
     user = session.get(User, actor.id)
     user.sessions_revoked_at = utcnow()
     session.add(user)
+    sign_ins_end_all(session, user.id, reason)
     audit_record(session, actor, "logout", entity="user", entity_id=actor.id, detail={"reason": reason})
 
 

@@ -1,4 +1,4 @@
-"""My account: language and password."""
+"""My account: language, password and second factor."""
 
 import streamlit as st
 
@@ -9,6 +9,7 @@ from care.passwords import MIN_LENGTH
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, remember_error, show_flash
+from care.ui.second_factor import account_section
 
 actor = page_gate("account")
 st.title(_("My account"))
@@ -46,3 +47,5 @@ with st.form("password_form", clear_on_submit=True):
             clear_errors("password")
             flash(_("Your password was changed."))
         st.rerun()
+
+account_section(actor)

@@ -1,4 +1,4 @@
-"""`python -m care`: init-db, user add/list/lock/unlock/set-password, seed-demo refusal."""
+"""`python -m care`: init-db, user add/list/lock/unlock/set-password/reset-2fa, seed-demo refusal."""
 
 import io
 
@@ -99,3 +99,22 @@ def test_anonymise_command_lists_with_dry_run_then_anonymises(cli_db, monkeypatc
     with session_scope(get_engine()) as s:
         assert s.exec(select(Case).where(Case.code == code)).one().anonymised_at is not None
     assert "0 case(s) anonymised" in run(monkeypatch, capsys, "anonymise")[1]
+
+
+def test_a_lost_second_factor_is_cleared_on_the_command_line(cli_db, monkeypatch, capsys):
+    import pyotp
+
+    from care import second_factor, users
+    from db.engine import engine_for, session_scope
+
+    assert run(monkeypatch, capsys, "init-db")[0] == 0
+    assert run(monkeypatch, capsys, "user", "add", "co.lost", "--name", "Co Demo", "--role", "coordinator",
+               "--programme", "CARE", "--password-stdin", stdin="long-enough-secret\n")[0] == 0
+    secret = pyotp.random_base32()
+    url = config.settings().database_url
+    with session_scope(engine_for(url)) as s:
+        second_factor.enrol(s, users.actor_load(s, "co.lost"), secret=secret, code=pyotp.TOTP(secret).now())
+    code, out = run(monkeypatch, capsys, "user", "reset-2fa", "co.lost")
+    assert code == 0 and "enrol again" in out
+    with session_scope(engine_for(url)) as s:
+        assert not second_factor.is_enrolled(s, users.actor_load(s, "co.lost").id)

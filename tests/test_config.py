@@ -6,6 +6,9 @@ from cryptography.fernet import Fernet
 
 from care.config import DEMO_COOKIE_KEY, DEMO_DATA_KEY, ROOT, ConfigError, check_settings, load_settings
 
+# A cookie key as the README makes one (secrets.token_urlsafe(48)), written out so the test is repeatable.
+REAL_COOKIE_KEY = "q3Vx9_Lr2TbNw8hZp0YcKd4sMfGjE7aU1oRiXl6vBn5eWtQyHzC-uSgPk2DmJxOa"
+
 
 @pytest.mark.parametrize("key", [None, DEMO_COOKIE_KEY, "too-short"])
 def test_unsafe_cookie_key_is_refused_outside_demo(monkeypatch, tmp_path, key):
@@ -21,7 +24,7 @@ def test_unsafe_cookie_key_is_refused_outside_demo(monkeypatch, tmp_path, key):
 
 def test_secret_from_secrets_file_is_accepted(monkeypatch, tmp_path):
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text('CARE_COOKIE_KEY = "' + "k" * 40 + '"\n')
+    secrets.write_text('CARE_COOKIE_KEY = "' + REAL_COOKIE_KEY + '"\n')
     monkeypatch.setenv("CARE_SECRETS_FILE", str(secrets))
     monkeypatch.setenv("CARE_DEMO", "0")
     monkeypatch.delenv("CARE_COOKIE_KEY", raising=False)
@@ -55,7 +58,7 @@ def test_the_app_config_hides_unaudited_exports_and_error_details():
 def _real_mode(monkeypatch, tmp_path, data_key: str | None, old: str = "") -> None:
     monkeypatch.setenv("CARE_SECRETS_FILE", str(tmp_path / "none.toml"))
     monkeypatch.setenv("CARE_DEMO", "0")
-    monkeypatch.setenv("CARE_COOKIE_KEY", "k" * 40)
+    monkeypatch.setenv("CARE_COOKIE_KEY", REAL_COOKIE_KEY)
     monkeypatch.setenv("CARE_DATA_KEYS_OLD", old)
     if data_key is None:
         monkeypatch.delenv("CARE_DATA_KEY", raising=False)
@@ -91,3 +94,38 @@ def test_demo_mode_encrypts_with_the_demo_data_key(monkeypatch, tmp_path):
     s = load_settings()
     assert s.data_key == DEMO_DATA_KEY
     check_settings(s)
+
+
+@pytest.mark.parametrize(("cookie_key", "says"), [
+    ("k" * 40, "not random enough"),
+    ("ab" * 32, "not random enough"),
+    ("0123456701234567012345670123456701234567", "not random enough"),
+    (DEMO_DATA_KEY, "demo key"),
+], ids=["one-character", "two-characters", "short-cycle", "demo-data-key"])
+def test_a_low_entropy_or_demo_cookie_key_is_refused_outside_demo(monkeypatch, tmp_path, cookie_key, says):
+    _real_mode(monkeypatch, tmp_path, Fernet.generate_key().decode())
+    monkeypatch.setenv("CARE_COOKIE_KEY", cookie_key)
+    with pytest.raises(ConfigError, match=says):
+        check_settings(load_settings())
+
+
+def test_a_hex_cookie_key_is_accepted(monkeypatch, tmp_path):
+    _real_mode(monkeypatch, tmp_path, Fernet.generate_key().decode())
+    monkeypatch.setenv("CARE_COOKIE_KEY", "9f2c4e1ab7d03865fe1c2b9a7d4e6f3051a8c7b2e9d0f4a6b1c3e5d7f9a2b4c6")
+    check_settings(load_settings())
+
+
+@pytest.mark.parametrize(("old", "says"), [
+    (DEMO_DATA_KEY, "CARE_DATA_KEYS_OLD holds the demo key"),
+    ("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "CARE_DATA_KEYS_OLD holds a key that is not random"),
+], ids=["demo-as-old", "zero-bytes-as-old"])
+def test_the_demo_or_a_zero_data_key_is_refused_as_an_old_key(monkeypatch, tmp_path, old, says):
+    _real_mode(monkeypatch, tmp_path, Fernet.generate_key().decode(), old)
+    with pytest.raises(ConfigError, match=says):
+        check_settings(load_settings())
+
+
+def test_a_zero_data_key_is_refused_outside_demo(monkeypatch, tmp_path):
+    _real_mode(monkeypatch, tmp_path, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+    with pytest.raises(ConfigError, match="CARE_DATA_KEY holds a key that is not random"):
+        check_settings(load_settings())

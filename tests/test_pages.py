@@ -61,7 +61,7 @@ def test_login_form_then_home(demo_db_url):
     at.text_input[0].input("coord")
     at.text_input[1].input("wrong password!")
     at.button[0].click().run()
-    assert "Username or password is incorrect." in errors(at)
+    assert "Username or password is incorrect, or the account must wait a few minutes after too many failed logins." in errors(at)
     at.text_input[0].input("coord")
     at.text_input[1].input("Demo-only-2026!")
     at.button[0].click().run()
@@ -111,12 +111,21 @@ def test_french_user_gets_french_home(demo_db_url):
 
 
 def test_idle_session_ends(demo_db_url):
-    import time
+    from datetime import UTC, datetime, timedelta
 
+    from care import users
     from care.config import settings
+    from db.engine import engine_for, session_scope
+    from db.models import SignIn
 
+    with session_scope(engine_for(demo_db_url)) as s:  # a sign-in whose last action, on the server, is too old
+        row = SignIn(user_id=users.actor_load(s, "coord").id,
+                     last_seen_at=datetime.now(UTC) - timedelta(minutes=settings().idle_minutes, seconds=5))
+        s.add(row)
+        s.flush()
+        sign_in = row.id
     at = signed_in("../Home.py", "coord")
-    at.session_state["_last_seen"] = time.time() - settings().idle_minutes * 60 - 5
+    at.session_state["_sign_in"] = sign_in
     at.run()
     assert not at.exception
     assert any("without activity" in w.value for w in at.warning)

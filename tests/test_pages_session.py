@@ -6,27 +6,35 @@ administrator is out at their next action, seeing nothing of the page they were 
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from care import config, users
 from db.engine import engine_for, session_scope
+from db.models import SignIn
 from tests.test_pages import errors, signed_in
 
 REFUSED = "Your account is locked or inactive. Ask an administrator."
 
 
-def _after_idle(seconds: float) -> AppTest:
-    """A signed-in session whose last action was `seconds` ago, at its next action.
+def _after_idle(url: str, seconds: float) -> AppTest:
+    """A signed-in session whose last action (as the server recorded it) was `seconds` ago, at
+    its next action.
 
     A fresh AppTest per case: on a second `run()` AppTest re-runs only the current page,
     not the entrypoint where the idle check lives (the real server runs the entrypoint at
     every action).
     """
+    with session_scope(engine_for(url)) as s:
+        row = SignIn(user_id=users.actor_load(s, "coord").id,
+                     last_seen_at=datetime.now(UTC) - timedelta(seconds=seconds))
+        s.add(row)
+        s.flush()
+        sign_in = row.id
     at = signed_in("../Home.py", "coord")
-    at.session_state["_last_seen"] = time.time() - seconds
+    at.session_state["_sign_in"] = sign_in
     at.run()
     assert not at.exception
     return at
@@ -36,9 +44,9 @@ def test_the_idle_time_is_the_configured_number_of_minutes(demo_db_url, monkeypa
     monkeypatch.setenv("CARE_IDLE_MINUTES", "2")
     config.settings.cache_clear()
     try:
-        still_in = _after_idle(100)
+        still_in = _after_idle(demo_db_url, 100)
         assert any(t.value == "My work" for t in still_in.title) and not still_in.warning
-        out = _after_idle(125)
+        out = _after_idle(demo_db_url, 125)
         assert [w.value for w in out.warning] == [
             "Your session ended after 2 minutes without activity. Please log in again."]
         assert not out.session_state["authentication_status"]
@@ -46,7 +54,7 @@ def test_the_idle_time_is_the_configured_number_of_minutes(demo_db_url, monkeypa
     finally:
         monkeypatch.delenv("CARE_IDLE_MINUTES")
         config.settings.cache_clear()
-    assert any(t.value == "My work" for t in _after_idle(125).title)  # the default is 30 minutes
+    assert any(t.value == "My work" for t in _after_idle(demo_db_url, 125).title)  # the default is 30 minutes
 
 
 def _set(url: str, username: str, how: str, on: bool) -> None:

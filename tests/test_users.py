@@ -44,33 +44,15 @@ def test_only_admins_create_users(session):
                                                  roles=("manager",)), actor=coord)
 
 
-def test_five_failed_logins_lock_the_account_until_unlocked(session):
+def test_an_administrator_lock_holds_until_unlocked(session):
     make_actor(session, "coordinator", username="maria")
-    for _ in range(4):
-        assert users.login_failed(session, "maria") is False
-    assert users.login_failed(session, "maria") is True
+    users.user_set_locked(session, "maria", True, actor=None)
     assert "maria" not in users.login_credentials(session)["usernames"]
     with pytest.raises(NotPermitted):
         users.actor_load(session, "maria")
     users.user_set_locked(session, "maria", False, actor=None)
     assert "maria" in users.login_credentials(session)["usernames"]
-    assert actions(session).count("login.failed") == 5
     assert "user.lock" in actions(session) and "user.unlock" in actions(session)
-
-
-def test_a_success_resets_the_failure_count(session):
-    make_actor(session, "coordinator", username="omar")
-    for _ in range(4):
-        users.login_failed(session, "omar")
-    users.login_succeeded(session, "omar")
-    assert session.exec(select(User).where(User.username == "omar")).one().failed_logins == 0
-    assert users.login_failed(session, "omar") is False
-
-
-def test_unknown_username_is_audited_without_a_user(session):
-    users.login_failed(session, "nobody")
-    event = session.exec(select(AuditEvent).where(AuditEvent.action == "login.failed")).one()
-    assert event.user_id is None
 
 
 def test_country_change_takes_effect_at_next_load(session):

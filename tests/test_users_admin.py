@@ -268,7 +268,9 @@ def test_a_new_password_from_the_administrator_replaces_the_old_one(session, adm
 
 def test_the_list_shows_what_the_administrator_needs(session, admin):
     make_actor(session, "focal_point", username="fp.q", countries=("NG", "ES"), programmes=("CARE", "TACT"))
-    users.login_succeeded(session, "fp.q")
+    from care.login import login_attempt
+
+    login_attempt(session, username="fp.q", password=PASSWORD)
     row = row_of(session, admin, "fp.q")
     assert (row.roles, row.countries, row.programmes, row.locked, row.is_active) == (
         ["focal_point"], ["ES", "NG"], ["CARE", "TACT"], False, True)

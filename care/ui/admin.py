@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from care.countries import all_country_codes, country_name
 from care.errors import DomainError
+from care.ui.markdown import md_escape
 from care.i18n import N_, _
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, flash, remember_error
@@ -71,7 +72,7 @@ def show_one_time_password() -> None:
         return
     username, password = item
     st.success(_("One-time password for {username}. Give it to them in person or by a separate channel; "
-                 "it is shown only now, and they choose their own at first login.").format(username=username),
+                 "it is shown only now, and they choose their own at first login.").format(username=md_escape(username)),
                icon=":material/key:")
     st.code(password, language=None)
 

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from care import assessment as a
+from care.ui.markdown import md_escape
 from care.i18n import N_, _, fmt_date
 from care.sections import Section, Table
 from care.ui.messages import clear_errors, field_error
@@ -141,7 +142,7 @@ def show_rows(rows: list[tuple[str, str]]) -> None:
     """Label and value pairs; values are the users' words, shown as plain text."""
     for name, value in rows:
         c1, c2 = st.columns([1, 3])
-        c1.markdown("**" + name + "**")
+        c1.markdown("**" + md_escape(name) + "**")
         c2.text(value)
 
 
@@ -161,7 +162,7 @@ def stale_notice(kind: str, case_id: int, opened: int, current: a.RiskView | a.N
     if current is None or opened == current.version_no:
         return
     st.warning(_("{author} saved version {n} after you opened this form.").format(
-        author=current.author, n=current.version_no), icon=":material/sync_problem:")
+        author=md_escape(current.author), n=current.version_no), icon=":material/sync_problem:")
     if st.button(_("Discard my changes and open version {n}").format(n=current.version_no),
                  key=f"{prefix(kind, case_id, opened)}_reload"):
         forget_opened(kind, case_id)
@@ -175,13 +176,13 @@ def show_history(file: a.AssessmentFile) -> None:
         st.info(_("No assessment yet."))
     for v in file.risk_versions:
         title = _("Risk assessment, version {n} of {day}").format(n=v.version_no, day=fmt_date(v.assessed_on))
-        with st.expander(title + (" · " + _("current") if v.is_current else "")):
+        with st.expander(md_escape(title) + (" · " + _("current") if v.is_current else "")):
             show_rows(a.risk_rows(v))
             show_table(a.factors_table(v, all_factors=True))
             show_table(a.mitigations_table(v))
     for v in file.needs_versions:
         title = _("Needs assessment, version {n} of {day}").format(n=v.version_no, day=fmt_date(v.assessed_on))
-        with st.expander(title + (" · " + _("current") if v.is_current else "")):
+        with st.expander(md_escape(title) + (" · " + _("current") if v.is_current else "")):
             show_rows(a.needs_rows(v))
             show_table(a.needs_table(v, all_areas=True))
 

@@ -1,55 +1,65 @@
-"""The login gate: streamlit-authenticator in front, the database behind it.
+"""The login gate: our own form and rules (care/login.py), streamlit-authenticator for the cookie.
 
-Users live in the database (bcrypt hashes). Failed logins are counted there and lock the
-account; a locked, deactivated or changed user is re-read at every action. The session
-also ends after an idle time.
+The password is checked by `login.login_attempt` (one message and one cost for every
+refusal, client throttling, temporary locks), not by the library, which only signs and
+sets the login cookie. Every sign-in is a row on the server: its idle time is measured
+there, so a browser reopened with the cookie after `CARE_IDLE_MINUTES` is signed out,
+and the second factor is asked once per sign-in. The user is re-read at every action.
 """
 
 from __future__ import annotations
 
-import copy
-import time
 from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities.exceptions import LoginError
 
-from care import users
+from care import login, users
 from care.access import Actor
 from care.config import settings
 from care.errors import DomainError
 from care.i18n import LANGUAGES, _, set_language
+from care.login import LoginRefused
+from care.second_factor import is_enrolled, second_factor_required
 from care.ui.db import db_session
+from care.ui.markdown import md_escape
 
-LAST_SEEN = "_last_seen"
+SIGN_IN = "_sign_in"
 LOGIN_LANGUAGE = "_login_language"
+SESSION_KEYS = ("name", "username", "authentication_status", "email", "roles", SIGN_IN)
 
 
-def _authenticator(credentials: dict) -> stauth.Authenticate:
+def client() -> str:
+    """The client's address as the proxy passes it (see `login.client_address` for what is trusted)."""
+    peer = st.context.ip_address
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    return login.client_address(forwarded if isinstance(forwarded, str) else None,
+                                peer if isinstance(peer, str) else None)  # not strings under AppTest
+
+
+def _authenticator() -> stauth.Authenticate:
+    # No credentials: the library never checks a password here, it only handles the cookie.
     s = settings()
-    return stauth.Authenticate(
-        copy.deepcopy(credentials), s.cookie_name, s.cookie_key, s.cookie_expiry_days,
-        auto_hash=False, login_sleep_time=0,
-    )
-
-
-def _on_login(event: dict) -> None:
-    with db_session() as session:
-        users.login_succeeded(session, event["username"])
-    st.session_state[LAST_SEEN] = time.time()
+    return stauth.Authenticate({"usernames": {}}, s.cookie_name, s.cookie_key, s.cookie_expiry_days,
+                               auto_hash=False, login_sleep_time=0)
 
 
 def _end_session(auth: stauth.Authenticate | None, reason: str, actor: Actor | None = None) -> None:
-    if actor is not None:
-        with db_session() as session:
+    with db_session() as session:
+        if actor is not None and reason == "user":  # "Log out" ends every sign-in, on every browser
             users.logout_record(session, actor, reason)
+        elif actor is not None:
+            login.sign_in_close(session, actor, st.session_state.get(SIGN_IN), reason)
+        else:
+            login.sign_in_end(session, st.session_state.get(SIGN_IN), reason)
     if auth is not None:
         # The library's logout sets its "logout" flag, so the cookie cannot sign the session
         # back in before the browser has dropped it.
         auth.authentication_controller.logout()
         auth.cookie_controller.delete_cookie()
-    st.session_state[LAST_SEEN] = None
+    st.session_state["logout"] = True
+    for key in SESSION_KEYS:
+        st.session_state[key] = None
 
 
 def _language_picker_before_login() -> None:
@@ -60,92 +70,132 @@ def _language_picker_before_login() -> None:
     set_language(choice)
 
 
+def _signed_in_now(auth: stauth.Authenticate, username: str, name: str) -> str:
+    """Mark the session signed in and return the cookie token to set (the library's JWT)."""
+    st.session_state.update({"authentication_status": True, "username": username, "name": name, "logout": None})
+    model = auth.cookie_controller.cookie_model
+    model.exp_date = model._set_exp_date()
+    return model._token_encode()
+
+
 def _login_form(auth: stauth.Authenticate) -> None:
     _language_picker_before_login()
     st.title(_("CARE case management"))
     if settings().demo:
         st.info(_("Demo mode: synthetic data only. The demo logins are listed in the README."))
-    try:
-        auth.login(location="main", key="login_form", callback=_on_login, fields={
-            "Form name": _("Log in"), "Username": _("Username"), "Password": _("Password"),
-            "Login": _("Log in")})
-    except LoginError:
-        _end_session(auth, "cookie refused")
-    if st.session_state.get("authentication_status") is False:
-        model = auth.authentication_controller.authentication_model
-        failed = [u for u, c in model.credentials["usernames"].items() if c.get("failed_login_attempts", 0) > 0]
-        with db_session() as session:
-            locked = users.login_failed(session, failed[0] if failed else "")
-        st.error(_("This account is now locked after too many failed logins. Ask an administrator.")
-                 if locked else _("Username or password is incorrect."))
+    with st.form("login_form"):
+        st.subheader(_("Log in"))
+        username = st.text_input(_("Username"), autocomplete="username")
+        password = st.text_input(_("Password"), type="password", autocomplete="current-password")
+        submitted = st.form_submit_button(_("Log in"))
+    if not submitted:
+        return
+    refusal, where = None, client()
+    with db_session() as session:  # a refusal is written too: the failure counts must stay
+        try:
+            user = login.login_attempt(session, username=username, password=password, client=where)
+        except LoginRefused as err:
+            refusal = err.message
+        else:
+            token = _signed_in_now(auth, user.username, user.name)
+            actor = users.actor_load(session, user.username)
+            st.session_state[SIGN_IN] = login.sign_in_start(session, actor, cookie_token=token, client=where)
+    if refusal:
+        st.error(refusal)
 
 
-def _set_cookie_again(auth: stauth.Authenticate) -> None:
+def _set_cookie(auth: stauth.Authenticate) -> None:
     model = auth.cookie_controller.cookie_model
     if not model.cookie_expiry_days or model.exp_date is None:
-        return  # signed in by the cookie itself: nothing to set
+        return
     model.cookie_manager.set(model.cookie_name, model._token_encode(),
                              expires_at=datetime.fromtimestamp(model.exp_date), key="set_after_login")
 
 
-def _refuse_revoked_cookie(auth: stauth.Authenticate) -> None:
-    """Before the library signs a browser in by its cookie, check the cookie is still good.
-
-    The cookie names the user and its expiry; it was issued `cookie_expiry_days` before
-    that. A cookie issued before the user's last logout or lock is refused here, so logging
-    out works even if the browser kept the cookie.
-    """
-    token = auth.cookie_controller.get_cookie()
+def _resume_from_cookie(auth: stauth.Authenticate) -> None:
+    """A browser that comes back with its login cookie resumes its sign-in, if the server still
+    has it alive: not logged out, locked or reset since, and not idle past the limit."""
+    raw = st.context.cookies.get(settings().cookie_name)
+    token = auth.cookie_controller.get_cookie() if raw else None  # signature and expiry checked
     if not token:
         return
     issued = datetime.fromtimestamp(token["exp_date"], UTC) - timedelta(days=settings().cookie_expiry_days)
     with db_session() as session:
-        allowed = users.cookie_login_allowed(session, token["username"], issued)
-    if not allowed:
+        resumed = (login.sign_in_resume(session, token["username"], raw)
+                   if users.cookie_login_allowed(session, token["username"], issued) else None)
+        actor = users.actor_load(session, token["username"]) if resumed else None
+    if resumed is None:
         _end_session(auth, "cookie refused")
+        return
+    st.session_state.update({"authentication_status": True, "username": actor.username, "name": actor.name,
+                             SIGN_IN: resumed.sign_in_id})
 
 
 def login_gate() -> Actor:
     """Return the signed-in actor, or draw the login form and stop the run."""
-    with db_session() as session:
-        credentials = users.login_credentials(session)
-    auth = _authenticator(credentials)
+    auth = _authenticator()
     if not st.session_state.get("authentication_status"):
-        _refuse_revoked_cookie(auth)
+        _resume_from_cookie(auth)
+    if not st.session_state.get("authentication_status"):
         slot = st.empty()
         with slot.container():
             _login_form(auth)
         if not st.session_state.get("authentication_status"):
             st.stop()
-        # Signed in during this run: take the form away and set the cookie again outside it
-        # (the library set it inside the form's container, which is now gone).
+        # Signed in during this run: take the form away and set the cookie outside it.
         slot.empty()
-        _set_cookie_again(auth)
-
+        _set_cookie(auth)
     return _signed_in(auth)
 
 
 def _signed_in(auth: stauth.Authenticate) -> Actor:
-    now = time.time()
-    last = st.session_state.get(LAST_SEEN) or now
     actor = _load_actor()
     if actor is None:
         _end_session(auth, "locked")
         st.error(_("Your account is locked or inactive. Ask an administrator."))
         st.stop()
-    if now - last > settings().idle_minutes * 60:
-        _end_session(auth, "idle", actor)
-        st.warning(_("Your session ended after {n} minutes without activity. Please log in again.").format(
-            n=settings().idle_minutes))
+    with db_session() as session:
+        sign_in = st.session_state.get(SIGN_IN)
+        if sign_in is None:  # signed in by a test harness setting the session keys: give it a sign-in
+            sign_in = st.session_state[SIGN_IN] = login.sign_in_start(
+                session, actor, cookie_token="", client=client(), how="session")
+            ended = None
+        else:
+            ended = login.sign_in_touch(session, sign_in)
+        enrolled = is_enrolled(session, actor.id)
+        factor_given = login.sign_in_second_factor_given(session, sign_in)
+    if ended is not None:
+        # Idle: this browser's sign-in ends now (audited). Otherwise it was ended elsewhere (a logout
+        # on another browser, a lock), already audited there.
+        _end_session(auth, ended, actor if ended == "idle" else None)
+        if ended == "idle":
+            st.warning(_("Your session ended after {n} minutes without activity. Please log in again.").format(
+                n=f"{settings().idle_minutes:g}"))
+        else:
+            st.warning(_("Your session has ended. Please log in again."))
         st.stop()
-    st.session_state[LAST_SEEN] = now
     set_language(actor.language)
-    st.sidebar.caption(_("Signed in as {name}").format(name=actor.name))
+    st.sidebar.caption(_("Signed in as {name}").format(name=md_escape(actor.name)))
     if st.sidebar.button(_("Log out"), key="logout_button", icon=":material/logout:"):
         # No st.rerun() here: the cookie is deleted by a component that must reach the browser.
         _end_session(auth, "user", actor)
         st.success(_("You are logged out."))
         _login_form(auth)
+        st.stop()
+    if not factor_given and second_factor_required(actor, enrolled=enrolled):
+        from care.ui.second_factor import code_form, enrol_panel
+
+        if enrolled:
+            code_form(actor, sign_in)
+        else:
+            st.title(_("Set up your second factor"))
+            st.info(_("Your role can read the names of the people in the programme: each sign-in needs a code "
+                      "from an authenticator app on your phone as well as your password."))
+            enrol_panel(actor, sign_in)
+        st.stop()
+    from care.ui.second_factor import recovery_codes_pending
+
+    if recovery_codes_pending():
         st.stop()
     return actor
 
@@ -173,7 +223,7 @@ def page_gate(page: str) -> Actor:
     if actor is None:
         if st.session_state.get("authentication_status"):
             st.session_state["logout"] = True  # the library's flag: no cookie re-login
-            for key in ("name", "username", "authentication_status", "email", "roles", LAST_SEEN):
+            for key in SESSION_KEYS:
                 st.session_state[key] = None
             st.error(_("Your account is locked or inactive. Ask an administrator."))
         else:

@@ -20,6 +20,7 @@ from care.intake import (
     CONTROL_METHODS, RECRUITMENT_METHODS, VULNERABILITIES, ConsentInput, Criterion, OrganisationChoice,
     PersonInput, ReferralDetails, language_codes,
 )
+from care.ui.markdown import md_escape  # noqa: F401  (pages import it from here too)
 from care.ui.messages import ERRORS_KEY, field_error
 from care.vocab import (
     CONSENT_METHODS, EXPLOITATION_FORMS, IDENTIFIED_BY, LABOUR_SECTORS, ORGANISATION_TYPES, SEX, label,
@@ -49,11 +50,6 @@ def return_country_options(programme_returns: tuple[str, ...], on: date | None
             return _("{country} (EU member state)").format(country=country_name(code))
         return _("{country} (not in the programme's list)").format(country=country_name(code))
     return listed + others, fmt
-
-
-def md_escape(text: str) -> str:
-    """Text that markdown shows as it is (a programme code an admin typed may hold `_` or `*`)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~:$" else ch for ch in text)
 
 
 def criteria(items: list[Criterion] | tuple[Criterion, ...]) -> None:

@@ -18,6 +18,7 @@ from care.ui.casefile import show_rows
 from care.ui.db import db_session
 from care.ui.followup import log_fields
 from care.ui.journey import EARLIEST, date_format
+from care.ui.markdown import md_escape
 from care.ui.messages import field_error, form_errors
 from care.ui.opened import opened, save
 from care.vocab import label
@@ -40,7 +41,7 @@ def referral_table(rows: list[referrals.ReferralRow]) -> None:
 
 def referral_actions(actor: Actor, row: referrals.ReferralRow, *, today: date) -> None:
     """Send a draft, complete an accepted referral, revoke an open one: each a small form."""
-    with st.expander(_("{partner}: {state}").format(partner=row.partner, state=state_label(row.state))):
+    with st.expander(_("{partner}: {state}").format(partner=md_escape(row.partner), state=state_label(row.state))):
         if row.state == "draft":
             key = f"ref_send_{row.id}"
             with st.form(key):
@@ -149,7 +150,7 @@ def withdraw_consent_form(actor: Actor, case_id: int, *, today: date) -> None:
 def offer(actor: Actor, item: referrals.ReferralOffer) -> None:
     """One referral waiting for the partner's answer: what it is for, accept or decline."""
     with st.container(border=True):
-        st.markdown(f"**{item.case_code}** · {item.return_region or '—'}")
+        st.markdown(f"**{item.case_code}** · {md_escape(item.return_region or '—')}")
         show_rows([(_("Purposes"), purposes_text(item.purposes)), (_("Message"), item.message or "—"),
                    (_("Sent on"), _day(item.sent_on)), (_("Answer wished by"), _day(item.answer_by) or "—")])
         key = f"ref_answer_{item.id}"

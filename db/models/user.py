@@ -8,6 +8,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, utcnow
+from db.types import EncryptedText
 
 
 class User(Versioned, table=True):
@@ -30,6 +31,13 @@ class User(Versioned, table=True):
     last_login_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     # Login cookies issued before this moment are refused (logout, lock): server-side revocation.
     sessions_revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    # After too many failed logins the account waits until then (longer each time), never for good.
+    locked_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    lock_count: int = 0  # temporary locks in a row: each doubles the wait
+    # Second factor (TOTP): the secret is encrypted with the data key; set when the first code was confirmed.
+    totp_secret: str | None = Field(default=None, sa_type=EncryptedText, nullable=True)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    totp_last_step: int = 0  # the last accepted 30-second step: a code is never accepted twice
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
