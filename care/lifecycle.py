@@ -27,6 +27,7 @@ from care.audit import audit_record
 from care.identity import identity_erase
 from care.schedule import add_months
 from care.vocab import Stage
+from db.models import CaseFlag, Contact, Draft, SafeContact
 from db.models import (
     Case, ChecklistItem, ChildView, FollowUp, MinorActor, MinorProcedure, Mitigation, NeedRating, NeedsAssessment,
     Payment, Plan, PlanLine, Referral, RiskAssessment, RiskFactorRating, utcnow,
@@ -52,6 +53,10 @@ NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
                      "family_documents", "escort_name", "handover_to"),
     MinorActor: ("contact_name", "agreed"),
     ChildView: ("words",),
+    Contact: ("note",),
+    SafeContact: ("times", "who_may_answer", "code_word", "language", "note"),
+    CaseFlag: ("reason",),
+    Draft: ("payload",),
 }
 
 

@@ -5,6 +5,7 @@ from db.models.assessment import Mitigation, NeedRating, NeedsAssessment, RiskAs
 from db.models.audit import AuditEvent
 from db.models.base import utcnow
 from db.models.case import Case, CaseCodeCounter, Identity, Referral
+from db.models.field import CaseFlag, Contact, Draft, SafeContact
 from db.models.followup import FollowUp, FollowUpLineProgress, FollowUpScore
 from db.models.journey import ChecklistItem
 from db.models.minor import ChildView, MinorActor, MinorProcedure
@@ -15,7 +16,7 @@ from db.models.user import User, UserCountry, UserProgramme, UserRole
 
 __all__ = [
     "Activity", "ActivityModule", "ActivityParticipants", "AuditEvent", "BudgetCap", "Case",
-    "CaseCodeCounter", "ChecklistItem", "ChildView", "FollowUp", "FollowUpLineProgress",
+    "CaseCodeCounter", "CaseFlag", "Contact", "Draft", "SafeContact", "ChecklistItem", "ChildView", "FollowUp", "FollowUpLineProgress",
     "FollowUpScore", "Identity", "MinorActor", "MinorProcedure", "Mitigation", "NeedRating",
     "NeedsAssessment", "Organisation", "Payment", "Plan", "PlanLine", "Programme",
     "ProgrammeCountry", "ProgrammeHistory", "Referral", "RiskAssessment", "RiskFactorRating",
