@@ -37,6 +37,7 @@ class Settings:
     max_failed_logins: int
     data_key: str = ""  # Fernet key that encrypts identifying data (CARE_DATA_KEY)
     data_keys_old: tuple[str, ...] = ()  # earlier keys, still read during a rotation
+    draft_days: int = 14  # a draft nobody logged is deleted after this many days (CARE_DRAFT_DAYS)
 
 
 def _secrets_file() -> dict:
@@ -78,6 +79,7 @@ def load_settings() -> Settings:
         max_failed_logins=int(get("CARE_MAX_FAILED_LOGINS", "5")),
         data_key=data_key,
         data_keys_old=old_keys,
+        draft_days=int(get("CARE_DRAFT_DAYS", "14")),
     )
 
 

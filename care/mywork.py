@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, func, select
 
 from care.access import Actor, Role, case_scope
+from care.contacts import Unreached, last_contacts, unreached_cases
+from care.flags import flags_by_case
 from care.followups import AlarmOpen, alarms_open
 from care.journey import JourneyComing, journeys_coming
 from care.sides import return_side_scope
@@ -55,6 +57,9 @@ class MyWork:
     journeys: list[JourneyComing] = field(default_factory=list)  # the first LIST_LIMIT departures and arrivals
     journeys_total: int = 0  # how many there are in all
     high_risk: list[CaseAtRisk] = field(default_factory=list)  # open cases assessed at high risk
+    unreached: list[Unreached] = field(default_factory=list)  # coordinators: two attempts in a row failed
+    flags: dict[int, list[str]] = field(default_factory=dict)  # active flags of every case listed
+    last_contact: dict[int, date] = field(default_factory=dict)  # the last day each listed person was reached
 
 
 def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
@@ -105,6 +110,9 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
     # Late ones first, then by day: a backlog of unrecorded departures must not make Home a
     # list of hundreds (nor slow it down); the page says how many more there are.
     journeys = journeys_coming(session, actor, today=today)
+    alarms, unreached = alarms_open(session, actor), unreached_cases(session, actor, limit=LIST_LIMIT)
+    listed = {x.case_id for x in [*followups, *high_risk, *plans, *alarms, *unreached, *journeys[:LIST_LIMIT]]}
     return MyWork(open_by_stage=open_by_stage, followups_due=followups, plans_pending=plans, sees_cases=True,
-                  alarms=alarms_open(session, actor), journeys=journeys[:LIST_LIMIT], journeys_total=len(journeys),
-                  high_risk=high_risk)
+                  alarms=alarms, journeys=journeys[:LIST_LIMIT], journeys_total=len(journeys),
+                  high_risk=high_risk, unreached=unreached, flags=flags_by_case(session, listed, today=today),
+                  last_contact=last_contacts(session, {f.case_id for f in followups} | {u.case_id for u in unreached}))
