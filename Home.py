@@ -5,8 +5,11 @@ import streamlit as st
 from care.config import ConfigError, check_settings, settings
 from care.ui.auth import login_gate
 from care.ui.nav import navigation_for
+from care.ui.phone import phone_style
 
-st.set_page_config(page_title="CARE", page_icon=":material/handshake:", layout="wide")
+# "auto": the sidebar starts closed on a phone and open on a wide screen.
+st.set_page_config(page_title="CARE", page_icon=":material/handshake:", layout="wide", initial_sidebar_state="auto")
+phone_style()
 
 try:
     check_settings(settings())

@@ -130,3 +130,9 @@ def unreached_cases(session: Session, actor: Actor, *, limit: int = 50) -> list[
                                col(Case.stage).in_(OPEN_STAGES))
                         .order_by(latest.c.last.desc()).limit(limit)).all()
     return [Unreached(*r) for r in rows]
+
+
+def last_contact_of(session: Session, actor: Actor, case_id: int) -> date | None:
+    """The last day the case's person was reached, for a case this actor may see."""
+    case = case_get(session, actor, case_id)
+    return last_contacts(session, [case.id]).get(case.id)

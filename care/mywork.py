@@ -11,6 +11,7 @@ from care.access import Actor, Role, case_scope
 from care.contacts import Unreached, last_contacts, unreached_cases
 from care.flags import flags_by_case
 from care.followups import AlarmOpen, alarms_open
+from care.schedule import followup_label
 from care.journey import JourneyComing, journeys_coming
 from care.sides import return_side_scope
 from care.caselist import RISK_ORDER, urgency_order
@@ -28,6 +29,8 @@ class FollowUpDue:
     due_on: date
     overdue: bool
     risk_level: str | None = None
+    followup_id: int | None = None
+    label: str = ""  # "3 months after return"
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
     # side's: a host-country focal point does not see them.
     urgent = (col(Case.alarm_open).desc(), RISK_ORDER)
     base = (
-        select(Case.id, Case.code, FollowUp.due_on, Case.risk_level)
+        select(Case.id, Case.code, FollowUp.due_on, Case.risk_level, FollowUp.id, FollowUp.kind, FollowUp.months_after)
         .join(FollowUp, FollowUp.case_id == Case.id)
         .where(return_side_scope(actor), FollowUp.status == "planned", Case.stage != Stage.CLOSED)
     )
@@ -88,8 +91,8 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
         base.where(FollowUp.due_on >= today, FollowUp.due_on <= today + timedelta(days=DUE_WITHIN_DAYS))
         .order_by(*urgent, FollowUp.due_on).limit(LIST_LIMIT)
     ).all()
-    followups = [FollowUpDue(cid, code, d, True, risk) for cid, code, d, risk in overdue] + [
-        FollowUpDue(cid, code, d, False, risk) for cid, code, d, risk in due]
+    followups = [FollowUpDue(cid, code, d, d < today, risk, fid, followup_label(kind, months))
+                 for cid, code, d, risk, fid, kind, months in [*overdue, *due]]
 
     high_risk = [CaseAtRisk(*row) for row in session.exec(
         select(Case.id, Case.code, Case.stage, Case.alarm_open)

@@ -1,0 +1,41 @@
+"""Phone first: the static style sheet for touch targets, and tables that become cards on a phone.
+
+A table of five columns is cut on a 390 px screen. `responsive_table` draws the table for
+wide screens and the same rows as cards for narrow ones; the style sheet shows one of the
+two (a CSS media query: the server does not know the screen's width).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from care.ui.intake import md_escape
+
+PHONE_CSS = Path(__file__).with_name("phone.css")
+
+
+def phone_style() -> None:
+    """The app's style sheet (static, no user text); once per run, from the entrypoint."""
+    st.html(PHONE_CSS)
+
+
+def cards(rows: list[dict], key: str) -> None:
+    """Each row as a card: the first value in bold, then "heading: value" lines (empty ones left out)."""
+    with st.container(key=f"cards_{key}"):
+        for row in rows:
+            items = list(row.items())
+            with st.container(border=True):
+                st.markdown("**" + md_escape(str(items[0][1])) + "**")
+                for heading, value in items[1:]:
+                    if value not in ("", None):
+                        st.text(f"{heading}: {value}")
+
+
+def responsive_table(rows: list[dict], key: str, **dataframe_args):
+    """The rows as a table on a wide screen and as cards on a phone; returns the table (for its selection)."""
+    with st.container(key=f"wide_{key}"):
+        table = st.dataframe(rows, hide_index=True, width="stretch", key=f"table_{key}", **dataframe_args)
+    cards(rows, key)
+    return table
