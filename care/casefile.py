@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
-from care import assessment, followups, intake, journey, minors, plans
+from care import assessment, contacts, followups, intake, journey, minors, plans
 from care.access import Actor, Role, case_get, is_coordinator_of, may_see_identity
 from care.countries import country_name
 from care.i18n import N_, _, fmt_date
@@ -34,6 +34,7 @@ SECTION_PROVIDERS: list[Callable[[Session, Actor, Case], Section | None]] = [
     plans.case_section,
     journey.case_section,
     followups.case_section,
+    contacts.case_section,
     minors.case_section,
 ]
 

@@ -21,9 +21,10 @@ from care.drafts import draft_discard
 from care.errors import Problems
 from care.i18n import N_, _, fmt_date
 from care.safecontact import require_acknowledged
-from care.sides import Side, require_side, return_side_scope
+from care.sections import Section, Table
+from care.sides import Side, require_side, return_side_scope, works_on
 from care.text import checked_text
-from care.vocab import OPEN_STAGES
+from care.vocab import OPEN_STAGES, label
 from db.models import Case, Contact, FollowUp, User
 
 KINDS = {
@@ -136,3 +137,27 @@ def last_contact_of(session: Session, actor: Actor, case_id: int) -> date | None
     """The last day the case's person was reached, for a case this actor may see."""
     case = case_get(session, actor, case_id)
     return last_contacts(session, [case.id]).get(case.id)
+
+
+def case_section(session: Session, actor: Actor, case: Case) -> Section | None:
+    """The case file's flags (everyone who sees the case) and contacts (the return side)."""
+    from care.flags import KINDS as FLAG_KINDS, case_flags
+
+    today = date.today()
+    rows = [(label(FLAG_KINDS, f.kind), f.reason + (_(" (until {date})").format(date=fmt_date(f.ends_on))
+                                                     if f.ends_on else ""))
+            for f in case_flags(session, actor, case.id, today=today)]
+    tables = []
+    if works_on(actor, case, Side.ARRIVAL) and case.arrival_date is not None:
+        last = last_contacts(session, [case.id]).get(case.id)
+        rows.append((_("Last contact"), _("{date} ({days} days ago)").format(date=fmt_date(last),
+                                                                          days=days_since(last, today))
+                     if last else _("never")))
+        found = contacts_of(session, actor, case.id)
+        if found:
+            tables.append(Table([_("Date"), _("Kind"), _("Reached"), _("Who"), _("Note")],
+                                [[fmt_date(c.on), label(KINDS, c.kind), _("Yes") if c.reached else _("No"), c.by, c.note]
+                                 for c in found]))
+    if not rows and not tables:
+        return None
+    return Section(title=_("Flags and contacts"), rows=rows, tables=tables)

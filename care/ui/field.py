@@ -122,11 +122,10 @@ def safe_contact_box(safe: SafeContactView | None) -> None:
         lines = [(_("How"), label(CHANNELS, safe.channel)), (_("When"), safe.times),
                  (_("Who may answer"), safe.who_may_answer), (_("Code word"), safe.code_word),
                  (_("Language"), safe.language), (_("Note"), safe.note)]
-        for heading, value in lines:
-            if value:
-                st.text(f"{heading}: {value}")
+        text = [f"{heading}: {value}" for heading, value in lines if value]
         if safe.no_voicemail:
-            st.text(_("Never leave a voicemail."))
+            text.append(_("Never leave a voicemail."))
+        st.text("\n".join(text))
 
 
 def acknowledge(safe: SafeContactView | None, form_key: str, prefix: str) -> bool:
