@@ -457,10 +457,12 @@ def followup_next(session: Session, case_id: int) -> tuple[str, date] | None:
     return None if f is None else (followup_label(f.kind, f.months_after), f.due_on)
 
 
-def next_message(nxt: tuple[str, date] | None) -> str:
+def next_message(nxt: tuple[str, date] | None, *, today: date) -> str:
     """What the user sees after saving: what comes next."""
     if nxt is None:
         return _("No follow-up is planned after this one.")
+    if nxt[1] < today:
+        return _("Next follow-up: {what}, overdue since {date}").format(what=nxt[0], date=fmt_date(nxt[1], "long"))
     return _("Next follow-up: {what}, due {date}").format(what=nxt[0], date=fmt_date(nxt[1], "long"))
 
 

@@ -74,7 +74,7 @@ with log_tab:
         def log(s):
             followups.followup_log(s, actor, followup_id, entry=entry, expected_version=form.version, today=today,
                                    acknowledged=ack)
-            return followups.next_message(followups.followup_next(s, case_id))
+            return followups.next_message(followups.followup_next(s, case_id), today=today)
 
         if st.button(_("Log the follow-up"), key=f"{prefix}_log", type="primary", width="stretch"):
             save(key, lambda nxt: _("Follow-up logged.") + " " + nxt, log, then=ui.move_on)
@@ -100,6 +100,7 @@ with safe_tab:
     field.flags_panel(actor, case_id, flag_rows, today=today)
 
 with schedule_tab:
+    field.sheet_downloads(actor, case_id, view.code)
     if view.rows:
         ui.schedule_table(view)
     if view.closable:

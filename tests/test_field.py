@@ -288,5 +288,7 @@ def test_the_next_follow_up_message_names_it_and_its_day(session, case, fp_ng):
     f = _first(session, case)
     followups.followup_log(session, fp_ng, f.id, entry=FollowUpEntry(done_on=FIRST, mode="visit"),
                            expected_version=f.version, today=FIRST)
-    assert followups.next_message(followups.followup_next(session, case.id)) == \
-        "Next follow-up: 3 months after return, due September 3, 2014"
+    nxt = followups.followup_next(session, case.id)
+    assert followups.next_message(nxt, today=FIRST) == "Next follow-up: 3 months after return, due September 3, 2014"
+    assert followups.next_message(nxt, today=date(2014, 9, 4)) == \
+        "Next follow-up: 3 months after return, overdue since September 3, 2014"

@@ -165,7 +165,7 @@ def test_return_focal_point_logs_a_follow_up(db):
 
     _by_key(at.date_input, "_done_on").set_value(date(2015, 7, 3))
     _button(at, "Log the follow-up").click().run()
-    assert not errors(at) and "Follow-up logged. Next follow-up: 3 months after return, due September 2, 2015" in [
+    assert not errors(at) and "Follow-up logged. Next follow-up: 3 months after return, overdue since September 2, 2015" in [
         s.value for s in at.success]
     choice = _chosen_followup(at, case_id)
     assert choice.options[choice.index].startswith("3 months after return")  # on to the next one

@@ -226,3 +226,26 @@ def on_resume(case_id: int, form: str, then: Callable[[dict], None]) -> None:
     values = resumed(case_id, form)
     if values is not None:
         then(values)
+
+
+def sheet_downloads(actor: Actor, case_id: int, code: str) -> None:
+    """The field visit sheet and the blank follow-up form, made when pressed (each download is audited)."""
+    from care import users
+    from care.i18n import current_language, use_language
+    from care.pdf.visit_sheet import blank_followup_pdf, visit_sheet_pdf
+
+    language = current_language()
+
+    def made(build) -> Callable[[], bytes]:
+        def make() -> bytes:
+            with use_language(language), db_session() as session:
+                return build(session, users.actor_load(session, actor.username))
+        return make
+
+    left, right = st.columns(2)
+    left.download_button(_("Field visit sheet (PDF)"), data=made(lambda s, a: visit_sheet_pdf(s, a, case_id)),
+                         file_name=f"{code}-visit.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+                         on_click="ignore", key=f"visit_sheet_{case_id}", width="stretch")
+    right.download_button(_("Blank follow-up form (PDF)"), data=made(blank_followup_pdf),
+                          file_name="follow-up-form.pdf", mime="application/pdf", icon=":material/print:",
+                          on_click="ignore", key="blank_followup", width="stretch")
