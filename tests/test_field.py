@@ -292,3 +292,12 @@ def test_the_next_follow_up_message_names_it_and_its_day(session, case, fp_ng):
     assert followups.next_message(nxt, today=FIRST) == "Next follow-up: 3 months after return, due September 3, 2014"
     assert followups.next_message(nxt, today=date(2014, 9, 4)) == \
         "Next follow-up: 3 months after return, overdue since September 3, 2014"
+
+
+def test_case_lists_show_flags_and_the_last_contact(session, case, coord, fp_ng):
+    from care.caselist import CaseFilter, cases_list
+
+    _log(session, fp_ng, case, date(2014, 8, 1), True)
+    flags.flag_add(session, fp_ng, case.id, kind="health", reason="Insulin", ends_on=None, today=date.today())
+    rows, _total = cases_list(session, coord, CaseFilter(code=case.code))
+    assert [(r.flags, r.last_contact) for r in rows] == [(("health",), date(2014, 8, 1))]

@@ -21,21 +21,26 @@ def phone_style() -> None:
     st.html(PHONE_CSS)
 
 
-def cards(rows: list[dict], key: str) -> None:
-    """Each row as a card: the first value in bold, then "heading: value" lines (empty ones left out)."""
+def cards(rows: list[dict], key: str, link=None) -> None:
+    """Each row as a card: the first value in bold, then "heading: value" lines (empty ones left out).
+
+    `link(n)`, if given, names the page a card's link opens: (page, query parameters, label)."""
     with st.container(key=f"cards_{key}"):
-        for row in rows:
+        for n, row in enumerate(rows):
             items = list(row.items())
             with st.container(border=True):
                 st.markdown("**" + md_escape(str(items[0][1])) + "**")
                 for heading, value in items[1:]:
                     if value not in ("", None):
                         st.text(f"{heading}: {value}")
+                if link is not None:
+                    page, params, text = link(n)
+                    st.page_link(page, label=text, query_params=params, icon=":material/folder_open:")
 
 
-def responsive_table(rows: list[dict], key: str, **dataframe_args):
+def responsive_table(rows: list[dict], key: str, link=None, **dataframe_args):
     """The rows as a table on a wide screen and as cards on a phone; returns the table (for its selection)."""
     with st.container(key=f"wide_{key}"):
         table = st.dataframe(rows, hide_index=True, width="stretch", key=f"table_{key}", **dataframe_args)
-    cards(rows, key)
+    cards(rows, key, link)
     return table
