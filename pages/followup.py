@@ -78,6 +78,9 @@ with log_tab:
 
         if st.button(_("Log the follow-up"), key=f"{prefix}_log", type="primary", width="stretch"):
             save(key, lambda nxt: _("Follow-up logged.") + " " + nxt, log, then=ui.move_on)
+        if st.button(_("Reload this follow-up"), key=f"{prefix}_reload", icon=":material/refresh:"):
+            reopen(key)
+            st.rerun()
         if form.status != "done":
             miss = f"followup_miss_{followup_id}"
             with st.expander(_("It did not happen: record as missed")), st.form(miss):
