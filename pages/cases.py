@@ -71,7 +71,7 @@ table = responsive_table(
       _("Stage"): stage_label(r.stage), _("Minor"): yes if r.is_minor else "",
       _("Risk"): label(RISK_LEVELS, r.risk_level) if r.risk_level else "", _("Alarm"): yes if r.alarm_open else "",
       _("Last contact"): fmt_date(r.last_contact) if r.last_contact else "",
-      _("Days since last contact"): days_since(r.last_contact, today) if r.last_contact else "",
+      _("Days since last contact"): str(days_since(r.last_contact, today)) if r.last_contact else "",
       _("Referral date"): fmt_date(r.referral_date)} for r in rows],
     "cases", link=lambda n: ("pages/case_file.py", {"case": str(rows[n].id)}, _("Open the case file")),
     on_select="rerun", selection_mode="single-row")

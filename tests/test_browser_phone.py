@@ -106,7 +106,7 @@ CUT_CHECK = """() => {
   const w = window.innerWidth, out = [];
   const sel = "[data-testid='stMain'] [data-testid='stText'], [data-testid='stMain'] [data-testid='stMarkdownContainer'],"
     + " [data-testid='stMain'] [data-testid='stDataFrame'], [data-testid='stMain'] td, [data-testid='stMain'] th,"
-    + " [data-testid='stMain'] [data-testid='stPageLink'], [data-testid='stMain'] button";
+    + " [data-testid='stMain'] button";
   for (const el of document.querySelectorAll(sel)) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;  // not shown (e.g. the wide table on a phone)
@@ -140,7 +140,7 @@ def drafts(db_file) -> int:
 
 
 def worklist(page):
-    return page.locator("[data-testid='stMain'] [data-testid='stPageLink']")
+    return page.locator("[data-testid='stMain'] [class*='st-key-home_followup_'] button")
 
 
 def log_panel(page):
@@ -158,7 +158,7 @@ def open_log(page) -> int:
     return 1
 
 
-def test_home_starts_with_the_worklist_and_nothing_is_cut(server, browser, tmp_path):
+def test_home_starts_with_the_worklist_and_nothing_is_cut(server, browser, db_file, tmp_path):
     context = phone(browser)
     page = context.new_page()
     log_in(page, server)
@@ -170,6 +170,7 @@ def test_home_starts_with_the_worklist_and_nothing_is_cut(server, browser, tmp_p
     assert in_viewport(first.bounding_box()), "the first follow-up to do is on the first screen"
     assert first.bounding_box()["height"] >= 44
     assert "overdue since" in first.inner_text()
+    code = code_of(first)
     assert_nothing_cut(page)
     page.screenshot(path=str(tmp_path / "home.png"))
 
@@ -184,7 +185,7 @@ def test_home_starts_with_the_worklist_and_nothing_is_cut(server, browser, tmp_p
     assert box is None or box["x"] + box["width"] <= 0, "the page menu does not stay over the page"
 
     # The case file of a case in follow-up: no table cut either.
-    page.goto(f"{server}/case_file?case=" + str(first_case_id(page, server)))
+    page.goto(f"{server}/case_file?case={case_id_of(db_file, code)}")
     page.get_by_role("heading", name="Case file").first.wait_for(timeout=30_000)
     settle(page)
     assert_nothing_cut(page)
@@ -192,14 +193,13 @@ def test_home_starts_with_the_worklist_and_nothing_is_cut(server, browser, tmp_p
     context.close()
 
 
-def first_case_id(page, server) -> int:
-    href = worklist(page).first.locator("a").get_attribute("href") if worklist(page).count() else None
-    if href is None:  # the Cases page is open: the demo's first follow-up case in Nigeria
-        page.goto(server)
-        page.get_by_role("heading", name="My work").first.wait_for(timeout=30_000)
-        settle(page)
-        href = worklist(page).first.locator("a").get_attribute("href")
-    return int(href.split("case=")[1].split("&")[0])
+def case_id_of(db_file, code: str) -> int:
+    with sqlite3.connect(db_file) as con:
+        return con.execute("SELECT id FROM care_case WHERE code = ?", (code,)).fetchone()[0]
+
+
+def code_of(button) -> str:
+    return button.inner_text().split("·")[0].strip().split()[-1]
 
 
 def test_from_login_to_a_logged_follow_up_in_a_few_taps(server, browser, db_file, tmp_path):
@@ -207,7 +207,7 @@ def test_from_login_to_a_logged_follow_up_in_a_few_taps(server, browser, db_file
     page = context.new_page()
     log_in(page, server)
     first = worklist(page).first
-    code = first.inner_text().split("·")[0].strip().split()[-1]
+    code = code_of(first)
     before = done_count(db_file, code)
     taps = 1
     first.tap()
@@ -236,7 +236,7 @@ def test_a_closed_page_loses_nothing_the_draft_is_resumed_and_logged(server, bro
     page = context.new_page()
     log_in(page, server)
     link = worklist(page).first
-    code = link.inner_text().split("·")[0].strip().split()[-1]
+    code = code_of(link)
     before = done_count(db_file, code)
     link.tap()
     page.get_by_role("heading", name="Follow-up log").first.wait_for(timeout=30_000)

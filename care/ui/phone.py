@@ -33,9 +33,10 @@ def cards(rows: list[dict], key: str, link=None) -> None:
                 for heading, value in items[1:]:
                     if value not in ("", None):
                         st.text(f"{heading}: {value}")
-                if link is not None:
+                if link is not None:  # a button: it looks the page up only when tapped (see followup.worklist_links)
                     page, params, text = link(n)
-                    st.page_link(page, label=text, query_params=params, icon=":material/folder_open:")
+                    if st.button(text, key=f"cards_{key}_open_{n}", icon=":material/folder_open:"):
+                        st.switch_page(page, query_params=params)
 
 
 def responsive_table(rows: list[dict], key: str, link=None, **dataframe_args):
