@@ -215,6 +215,12 @@ def test_from_login_to_a_logged_follow_up_in_a_few_taps(server, browser, db_file
     settle(page)
     assert_nothing_cut(page)
     assert page.get_by_text("Safe contact", exact=True).first.is_visible()
+    small = page.evaluate("""() => Array.from(document.querySelectorAll(
+        "[data-testid='stMain'] [data-testid='stButtonGroup'] button, [data-testid='stMain'] [data-testid='stTab'],"
+        + " [data-testid='stMain'] .stButton button, [data-testid='stMain'] .stCheckbox label"))
+      .map(el => el.getBoundingClientRect()).filter(r => r.width > 0 && (r.height < 44 || r.width < 44))
+      .map(r => [Math.round(r.width), Math.round(r.height)])""")
+    assert small == [], "every answer is a touch target of at least 44 px"
     taps += open_log(page)
     log_panel(page).get_by_text("I read the safe contact and follow it").tap()
     taps += 1
