@@ -162,6 +162,7 @@ def safe_contact_form(actor: Actor, case_id: int, safe: SafeContactView) -> None
 
 
 def flags_panel(actor: Actor, case_id: int, rows: list[flags.FlagRow], *, today: date) -> None:
+    form_errors(f"flags_{case_id}")  # a removal refused (e.g. removed meanwhile by someone else)
     for row in rows:
         left, right = st.columns([4, 1], vertical_alignment="center")
         until = _(" until {date}").format(date=fmt_date(row.ends_on)) if row.ends_on else ""
