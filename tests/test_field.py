@@ -301,3 +301,13 @@ def test_case_lists_show_flags_and_the_last_contact(session, case, coord, fp_ng)
     flags.flag_add(session, fp_ng, case.id, kind="health", reason="Insulin", ends_on=None, today=date.today())
     rows, _total = cases_list(session, coord, CaseFilter(code=case.code))
     assert [(r.flags, r.last_contact) for r in rows] == [(("health",), date(2014, 8, 1))]
+
+
+def test_a_follow_up_that_did_not_reach_the_person_counts_in_the_streak(session, case, coord, fp_ng):
+    f = _first(session, case)
+    followups.followup_log(session, fp_ng, f.id, entry=FollowUpEntry(done_on=FIRST, mode="phone", reached=False),
+                           expected_version=f.version, today=FIRST)
+    assert contacts.unreached_cases(session, coord) == []  # a follow-up alone does not raise the case
+    _log(session, fp_ng, case, date(2014, 7, 10), False)
+    assert [(u.case_code, u.last_attempt) for u in contacts.unreached_cases(session, coord)] == [
+        (case.code, date(2014, 7, 10))]
