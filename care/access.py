@@ -120,3 +120,17 @@ def require_programme(actor: Actor, programme_id: int, *roles: Role) -> None:
     """The actor holds one of `roles` and belongs to the programme."""
     if not actor.has(*roles) or programme_id not in actor.programme_ids:
         raise NotPermitted(_("You are not permitted to work on this programme."))
+
+
+def field_case_get(session: Session, actor: Actor, case_id: int, *, for_update: bool = False) -> Case:
+    """A case whose field work this actor does: contacts, drafts of its follow-up and contact forms.
+
+    The return side of the case (`care.sides.works_on`), the same error otherwise. To merge with the
+    partner role: partners whose organisation holds the case's follow-ups qualify too (through
+    `shared_case_get` and `referred_followup_months`); the safe contact then follows `may_see_identity`."""
+    from care.sides import Side, works_on
+
+    case = case_get(session, actor, case_id, for_update=for_update)
+    if not works_on(actor, case, Side.ARRIVAL):
+        raise NotPermitted(_("No such case, or you are not permitted to see it."))
+    return case

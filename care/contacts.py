@@ -15,14 +15,14 @@ from datetime import date
 from sqlalchemy import Integer, cast, literal, union_all
 from sqlmodel import Session, col, func, select
 
-from care.access import Actor, Role, case_get
+from care.access import Actor, Role, case_get, field_case_get
 from care.audit import audit_record
 from care.drafts import draft_discard
 from care.errors import Problems
 from care.i18n import N_, _, fmt_date
 from care.safecontact import require_acknowledged
 from care.sections import Section, Table
-from care.sides import Side, require_side, return_side_scope, works_on
+from care.sides import Side, return_side_scope, works_on
 from care.text import checked_text
 from care.vocab import OPEN_STAGES, label
 from db.models import Case, Contact, FollowUp, User
@@ -59,8 +59,7 @@ def contact_log(session: Session, actor: Actor, case_id: int, *, kind: str | Non
                 note: str, acknowledged: bool, today: date | None = None) -> Contact:
     """Log one contact (or attempt); the actor read the safe contact first. Drops the actor's contact draft."""
     today = today or date.today()
-    case = case_get(session, actor, case_id)
-    require_side(actor, case, Side.ARRIVAL)
+    case = field_case_get(session, actor, case_id)
     p = Problems()
     if kind not in KINDS:
         p.add("kind", _("Choose the kind of contact."))
@@ -84,8 +83,7 @@ def contact_log(session: Session, actor: Actor, case_id: int, *, kind: str | Non
 
 def contacts_of(session: Session, actor: Actor, case_id: int, *, limit: int = 50) -> list[ContactRow]:
     """The case's contacts, the latest first."""
-    case = case_get(session, actor, case_id)
-    require_side(actor, case, Side.ARRIVAL)
+    case = field_case_get(session, actor, case_id)
     rows = session.exec(select(Contact, User.name).join(User, User.id == Contact.by_id)
                         .where(Contact.case_id == case.id)
                         .order_by(col(Contact.on).desc(), col(Contact.id).desc()).limit(limit)).all()

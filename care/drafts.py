@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from care.access import Actor, case_get
+from care.access import Actor, case_get, field_case_get
 from care.audit import audit_record
 from care.config import settings
 from care.errors import DomainError
@@ -45,7 +45,10 @@ class DraftView:
 def _check(session: Session, actor: Actor, case_id: int, form: str) -> None:
     if form not in FORMS:
         raise DomainError(_("This form keeps no drafts."))
-    require_side(actor, case_get(session, actor, case_id), FORMS[form])
+    if FORMS[form] == Side.ARRIVAL:
+        field_case_get(session, actor, case_id)  # the return side (and, merged, the partners who follow up)
+    else:
+        require_side(actor, case_get(session, actor, case_id), FORMS[form])
 
 
 def _cutoff(now: datetime, days: int | None) -> datetime:
