@@ -7,10 +7,14 @@ import streamlit as st
 from care.config import ConfigError, check_settings, settings
 from care.ui.auth import login_gate
 from care.ui.nav import navigation_for
+from care.ui.phone import phone_style
 
 # The icon is a file the app serves itself: a ":material/...:" icon is fetched by every browser from
-# an outside font service, and no request may leave the server's origin.
-st.set_page_config(page_title="CARE", page_icon=str(Path(__file__).parent / "care" / "ui" / "icon.png"), layout="wide")
+# an outside font service, and no request may leave the server's origin. "auto": the sidebar starts
+# closed on a phone and open on a wide screen.
+st.set_page_config(page_title="CARE", page_icon=str(Path(__file__).parent / "care" / "ui" / "icon.png"), layout="wide",
+                   initial_sidebar_state="auto")
+phone_style()
 
 try:
     check_settings(settings())

@@ -19,6 +19,7 @@ PAGE_VS_SMALLEST = 1.5  # ...and within 1.5 times the same page at the smallest 
 CASE_PDF_S = 0.5
 INDICATORS_PDF_S = 3.0
 RSS_MB = 400
+SAVE_S = 0.25  # saving a follow-up or a contact at the largest size
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ def targets(results: dict[int, dict]) -> list[Target]:
         if name in large["rows"]:
             cpu = large["rows"][name][1]
             out.append(Target(f"{name} at {sizes[-1]:,}", f"{cpu:.2f} s", f"< {limit} s", cpu < limit))
+    for name in ("save a follow-up", "save a contact"):
+        if name in large["rows"]:
+            cpu = large["rows"][name][1]
+            out.append(Target(f"{name} at {sizes[-1]:,}", f"{cpu:.3f} s", f"< {SAVE_S} s", cpu < SAVE_S))
     rss = large.get("rss_mb")
     if rss:
         out.append(Target(f"app process memory at {sizes[-1]:,}", f"{rss:.0f} MB", f"< {RSS_MB} MB", rss < RSS_MB))

@@ -72,6 +72,28 @@ def representative_case(session) -> int:
     ).one()
 
 
+def _save_followup(session, actor, case_id: int, today: date) -> None:
+    """Log (or correct) the case's first follow-up, with every answer, as the follow-up page does."""
+    from sqlmodel import col, select
+
+    from care import followups
+    from db.models import FollowUp
+
+    f = session.exec(select(FollowUp).where(FollowUp.case_id == case_id, col(FollowUp.status).in_(("planned", "done")))
+                     .order_by(FollowUp.due_on)).first()
+    entry = followups.FollowUpEntry(done_on=today, mode="visit", living_where="Benin City", living_with="Her aunt",
+                                    wellbeing="Sleeps better.", scores={k: 4 for k in followups.ITEM_DIMENSION})
+    followups.followup_log(session, actor, f.id, entry=entry, expected_version=f.version, today=today,
+                           acknowledged=True)
+
+
+def _save_contact(session, actor, case_id: int, today: date) -> None:
+    from care import contacts
+
+    contacts.contact_log(session, actor, case_id, kind="call", on=today, reached=False, note="No answer.",
+                         acknowledged=True, today=today)
+
+
 def measure(url: str, *, repeat: int, pages: tuple[str, ...] = ()) -> dict:
     """Every timing for the database at `url`: {"rows": {name: (wall s, cpu s)}, "errors": [...], "rss_mb": ...}."""
     os.environ["DATABASE_URL"] = url
@@ -90,6 +112,8 @@ def measure(url: str, *, repeat: int, pages: tuple[str, ...] = ()) -> dict:
     from care.persondocs import DOCUMENTS as PERSON_DOCUMENTS
     from care.persondocs import person_document_pdf
     from care.ui.nav import PAGES
+    from sqlmodel import Session
+
     from db.engine import make_engine, session_scope
     from db.models import Identity, Programme
 
@@ -134,6 +158,15 @@ def measure(url: str, *, repeat: int, pages: tuple[str, ...] = ()) -> dict:
     timed("case search by code", in_session(lambda s: cases_list(s, coord, CaseFilter(code="CARE-ES-2014"))))
     timed("case search by name", in_session(lambda s: cases_list(s, coord, CaseFilter(name=family))))
 
+    def rolled_back(fn: Callable) -> Callable[[], object]:
+        """A save as the page makes it (checks, writes, audit, flush), rolled back: the database stays as built."""
+        def call():
+            with Session(engine) as session:
+                fn(session)
+                session.flush()
+                session.rollback()
+        return call
+
     def first(name: str, call: Callable[[], object]) -> None:
         """The first call of the process, before anything is warm (fonts, chart images)."""
         try:
@@ -156,6 +189,8 @@ def measure(url: str, *, repeat: int, pages: tuple[str, ...] = ()) -> dict:
             lambda s, document=document: person_document_pdf(s, coord, case_id, document, language="ar")))
     timed("indicators PDF", in_session(lambda s: indicators_pdf(s, coord, programme_id=programme_id, date_from=None,
                                                                 date_to=None, today=today, language="en")))
+    timed("save a follow-up", rolled_back(lambda s: _save_followup(s, coord, case_id, today)))
+    timed("save a contact", rolled_back(lambda s: _save_contact(s, coord, case_id, today)))
     engine.dispose()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return {"rows": rows, "errors": errors, "rss_mb": rss_mb, "rss_pages_mb": rss_pages_mb, "case_id": case_id}

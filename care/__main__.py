@@ -1,4 +1,4 @@
-"""Command line: `python -m care init-db | seed-demo | user ... | backup | restore | anonymise | new-key | rotate-key`.
+"""Command line: `python -m care init-db | seed-demo | user ... | backup | restore | anonymise | drafts-expire | new-key | rotate-key`.
 
 Runs without the browser, for the first start and for an admin with a terminal.
 """
@@ -127,6 +127,18 @@ def _anonymise(args) -> None:
     print(f"{len(due)} case(s) {verb}")
 
 
+def _drafts_expire(_args) -> None:
+    import getpass as gp
+
+    from care.audit import audit_record
+    from care.drafts import drafts_expire
+
+    with session_scope(get_engine()) as session:
+        n = drafts_expire(session)
+        audit_record(session, None, "draft.expire", detail={"deleted": n}, username=f"cli:{gp.getuser()}")
+    print(f"{n} draft(s) older than {settings().draft_days} days deleted")
+
+
 def _new_key(_args) -> None:
     from cryptography.fernet import Fernet
 
@@ -229,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
                         "longer ago than their programme's retention period")
     an.add_argument("--dry-run", action="store_true", help="only list the cases that would be anonymised")
     an.set_defaults(func=_anonymise)
+    sub.add_parser("drafts-expire", help="delete the drafts nobody logged within CARE_DRAFT_DAYS days "
+                   "(also done on every draft save)").set_defaults(func=_drafts_expire)
 
     from bench.cli import add_parser as add_bench
     from care.cli_exchange import add_parsers as add_exchange

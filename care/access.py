@@ -231,3 +231,17 @@ def may_refer(actor: Actor, case: Case) -> bool:
         return True
     return (actor.has(Role.FOCAL_POINT) and case.programme_id in actor.programme_ids
             and case.host_country in actor.countries)
+
+
+def field_case_get(session: Session, actor: Actor, case_id: int, *, for_update: bool = False) -> Case:
+    """A case whose field work this actor does: contacts, drafts of its follow-up and contact forms.
+
+    The return side of the case (`care.sides.works_on`), or a partner whose organisation holds
+    some of the case's follow-ups through an accepted referral; the same error otherwise.
+    """
+    from care.sides import Side, works_on
+
+    case = shared_case_get(session, actor, case_id, for_update=for_update)
+    if works_on(actor, case, Side.ARRIVAL) or referred_followup_months(session, actor, case):
+        return case
+    raise NotPermitted(_("No such case, or you are not permitted to see it."))

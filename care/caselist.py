@@ -16,6 +16,8 @@ from sqlmodel import Session, col, func, select
 
 from care import identity
 from care.access import Actor, case_scope
+from care.contacts import last_contacts
+from care.flags import flags_by_case
 from care.text import searchable
 from care.vocab import Stage
 from db.models import Case, FollowUp, Programme
@@ -56,6 +58,8 @@ class CaseRow:
     risk_level: str | None
     alarm_open: bool
     referral_date: date
+    flags: tuple[str, ...] = ()  # the active flags' kinds
+    last_contact: date | None = None  # the last day the person was reached
 
 
 def _filtered(actor: Actor, flt: CaseFilter):
@@ -101,4 +105,6 @@ def cases_list(session: Session, actor: Actor, flt: CaseFilter = CaseFilter(), *
         .limit(limit)
         .offset(offset)
     ).all()
-    return [CaseRow(*r) for r in rows], total
+    ids = [r[0] for r in rows]
+    flags, last = flags_by_case(session, ids, today=date.today()), last_contacts(session, ids)
+    return [CaseRow(*r, flags=tuple(flags.get(r[0], ())), last_contact=last.get(r[0])) for r in rows], total

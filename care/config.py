@@ -55,6 +55,7 @@ class Settings:
     @property
     def owner_url(self) -> str:
         return self.migrate_url or self.database_url
+    draft_days: int = 14  # a draft nobody logged is deleted after this many days (CARE_DRAFT_DAYS)
 
 
 def _secrets_file() -> dict:
@@ -107,6 +108,7 @@ def load_settings() -> Settings:
         backup_keys_old=old_backup_keys,
         backup_dir=get("CARE_BACKUP_DIR") or "",
         backup_keep=int(get("CARE_BACKUP_KEEP", "14")),
+        draft_days=int(get("CARE_DRAFT_DAYS", "14")),
     )
 
 

@@ -24,12 +24,14 @@ from care.access import (
 from care.audit import audit_record
 from care.caselist import CODE_MAX, urgency_order
 from care.concurrency import claim
+from care.drafts import draft_discard
 from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import N_, _, fmt_date
 from care.schedule import (
     CANCELLED, DONE, DUE, DUE_WITHIN_DAYS, MISSED, OVERDUE, PLANNED, followup_label, followup_state, followups_schedule,
     state_label,
 )
+from care.safecontact import require_acknowledged
 from care.sections import Section, Table
 from care.sides import Side, require_side, return_side_scope, works_on
 from care.text import checked_text, cleaned_text, searchable, text_problem
@@ -427,14 +429,18 @@ def _check_entry(session: Session, case: Case, entry: FollowUpEntry, today: date
 
 
 def followup_log(session: Session, actor: Actor, followup_id: int, *, entry: FollowUpEntry, expected_version: int,
-                 today: date | None = None) -> FollowUp:
-    """Log a follow-up as done (or correct one already logged); a new alarm sign escalates the case."""
+                 today: date | None = None, acknowledged: bool = False) -> FollowUp:
+    """Log a follow-up as done (or correct one already logged); a new alarm sign escalates the case.
+
+    Whoever logs it read the case's safe contact first (`acknowledged`, when there is one); their
+    draft of the follow-up form goes once it is logged."""
     today = today or date.today()
     f, case = _followup_for(session, actor, followup_id, for_update=True)
     _require_open(case)
     if f.status == CANCELLED:
         raise DomainError(_("This follow-up was cancelled."))
     _check_entry(session, case, entry, today)
+    require_acknowledged(session, case.id, acknowledged)
     if not works_on(actor, case, Side.ARRIVAL):  # a partner reports only on the plan lines it delivers
         own = referred_plan_line_ids(session, actor, case)
         p = Problems()
@@ -460,8 +466,25 @@ def followup_log(session: Session, actor: Actor, followup_id: int, *, entry: Fol
                          "scores": sum(s is not None for s in entry.scores.values()), "alarms": list(entry.alarms)})
     if new_alarms:
         _alarm_raise(session, actor, case, new_alarms, _text(entry.alarm_note), entry.done_on, f.id)
+    draft_discard(session, actor, case.id, form="followup", logged=True)
     session.flush()
     return f
+
+
+def followup_next(session: Session, case_id: int) -> tuple[str, date] | None:
+    """The next planned follow-up of a case the caller just logged on: its label and due date, or None."""
+    f = session.exec(select(FollowUp).where(FollowUp.case_id == case_id, FollowUp.status == PLANNED)
+                     .order_by(FollowUp.due_on, FollowUp.id)).first()
+    return None if f is None else (followup_label(f.kind, f.months_after), f.due_on)
+
+
+def next_message(nxt: tuple[str, date] | None, *, today: date) -> str:
+    """What the user sees after saving: what comes next."""
+    if nxt is None:
+        return _("No follow-up is planned after this one.")
+    if nxt[1] < today:
+        return _("Next follow-up: {what}, overdue since {date}").format(what=nxt[0], date=fmt_date(nxt[1], "long"))
+    return _("Next follow-up: {what}, due {date}").format(what=nxt[0], date=fmt_date(nxt[1], "long"))
 
 
 def _note_line(day: date, text: str) -> str:

@@ -21,6 +21,7 @@ from care.audit import audit_record
 from care.concurrency import claim
 from care.countries import country_name
 from care.days import latest_day
+from care.drafts import draft_discard
 from care.errors import DomainError, Problems
 from care.i18n import N_, _, fmt_date
 from care.path import missing_for, stage_move
@@ -389,6 +390,7 @@ def checklist_save(session: Session, actor: Actor, case_id: int, *, side: str, e
     if changed:
         audit_record(session, actor, "checklist.save", case_id=case.id, entity="checklist", entity_id=side.value,
                      detail={"side": side.value, "items": changed})
+    draft_discard(session, actor, case.id, form=f"checklist_{side.value}", logged=True)
     session.flush()
     if side == Side.ARRIVAL:
         _enter_follow_up_when_ready(session, actor, case)

@@ -29,6 +29,7 @@ from care.audit import audit_record
 from care.identity import identity_erase
 from care.schedule import add_months
 from care.vocab import Stage
+from db.models import CaseFlag, Contact, Draft, SafeContact
 from db.models import (
     Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor, MinorProcedure,
     Mitigation, NeedRating, NeedsAssessment, PartnerReferral, Payment, Plan, PlanLine, Referral, RiskAssessment,
@@ -57,6 +58,10 @@ NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
     ChildView: ("words",),
     PartnerReferral: ("message", "safety_note", "decline_reason", "outcome_reason", "revoke_reason"),
     TraffickingEvent: ("city",),  # the town where the person was recruited or exploited
+    Contact: ("note",),
+    SafeContact: ("times", "who_may_answer", "code_word", "language", "note"),
+    CaseFlag: ("reason",),
+    Draft: ("payload",),
 }
 
 

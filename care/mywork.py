@@ -8,7 +8,10 @@ from datetime import date, timedelta
 from sqlmodel import Session, col, func, select
 
 from care.access import Actor, Role, case_scope
+from care.contacts import Unreached, last_contacts, unreached_cases
+from care.flags import flags_by_case
 from care.followups import AlarmOpen, alarms_open
+from care.schedule import followup_label
 from care.journey import JourneyComing, journeys_coming
 from care.referrals import (
     AssignedFollowUp, ReferralAttention, ReferralOffer, SharedLine, partner_followups_due, partner_lines_to_deliver,
@@ -30,6 +33,8 @@ class FollowUpDue:
     due_on: date
     overdue: bool
     risk_level: str | None = None
+    followup_id: int | None = None
+    label: str = ""  # "3 months after return"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,10 @@ class MyWork:
     partner_followups: list[tuple[str, AssignedFollowUp]] = field(default_factory=list)  # (case code, follow-up)
     partner_lines: list[tuple[str, SharedLine]] = field(default_factory=list)  # (case code, plan line)
 
+    unreached: list[Unreached] = field(default_factory=list)  # coordinators: two attempts in a row failed
+    flags: dict[int, list[str]] = field(default_factory=dict)  # active flags of every case listed
+    last_contact: dict[int, date] = field(default_factory=dict)  # the last day each listed person was reached
+
 
 def partner_work(session: Session, actor: Actor, *, today: date) -> MyWork:
     """A partner user's Home: referrals waiting for an answer (the oldest first), the follow-ups
@@ -92,7 +101,7 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
     # side's: a host-country focal point does not see them.
     urgent = (col(Case.alarm_open).desc(), RISK_ORDER)
     base = (
-        select(Case.id, Case.code, FollowUp.due_on, Case.risk_level)
+        select(Case.id, Case.code, FollowUp.due_on, Case.risk_level, FollowUp.id, FollowUp.kind, FollowUp.months_after)
         .join(FollowUp, FollowUp.case_id == Case.id)
         .where(return_side_scope(actor), FollowUp.status == "planned", Case.stage != Stage.CLOSED)
     )
@@ -102,8 +111,8 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
         base.where(FollowUp.due_on >= today, FollowUp.due_on <= today + timedelta(days=DUE_WITHIN_DAYS))
         .order_by(*urgent, FollowUp.due_on).limit(LIST_LIMIT)
     ).all()
-    followups = [FollowUpDue(cid, code, d, True, risk) for cid, code, d, risk in overdue] + [
-        FollowUpDue(cid, code, d, False, risk) for cid, code, d, risk in due]
+    followups = [FollowUpDue(cid, code, d, d < today, risk, fid, followup_label(kind, months))
+                 for cid, code, d, risk, fid, kind, months in [*overdue, *due]]
 
     high_risk = [CaseAtRisk(*row) for row in session.exec(
         select(Case.id, Case.code, Case.stage, Case.alarm_open)
@@ -124,7 +133,10 @@ def my_work(session: Session, actor: Actor, *, today: date) -> MyWork:
     # Late ones first, then by day: a backlog of unrecorded departures must not make Home a
     # list of hundreds (nor slow it down); the page says how many more there are.
     journeys = journeys_coming(session, actor, today=today)
+    alarms, unreached = alarms_open(session, actor), unreached_cases(session, actor, limit=LIST_LIMIT)
+    listed = {x.case_id for x in [*followups, *high_risk, *plans, *alarms, *unreached, *journeys[:LIST_LIMIT]]}
     return MyWork(open_by_stage=open_by_stage, followups_due=followups, plans_pending=plans, sees_cases=True,
-                  alarms=alarms_open(session, actor), journeys=journeys[:LIST_LIMIT], journeys_total=len(journeys),
-                  high_risk=high_risk,
+                  alarms=alarms, journeys=journeys[:LIST_LIMIT], journeys_total=len(journeys),
+                  high_risk=high_risk, unreached=unreached, flags=flags_by_case(session, listed, today=today),
+                  last_contact=last_contacts(session, {f.case_id for f in followups} | {u.case_id for u in unreached}),
                   referrals_attention=referrals_needing_attention(session, actor, today=today, limit=LIST_LIMIT))

@@ -6,7 +6,9 @@ import streamlit as st
 
 from care.casefile import RISK_LEVELS
 from care.caselist import CaseFilter, cases_list
+from care.contacts import days_since
 from care.countries import country_name
+from care.flags import flag_labels
 from care.errors import DomainError
 from care.i18n import _, fmt_date
 from care.identity import may_search_names
@@ -14,6 +16,7 @@ from care.programmes import programmes_for
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.intake import by_name
+from care.ui.phone import responsive_table
 from care.vocab import STAGE_LABELS, label, stage_label
 
 PAGE_SIZE = 50
@@ -61,13 +64,17 @@ if not rows:
     st.stop()
 st.caption(_("Cases {first} to {last} of {total}, alarms and high risk first.").format(
     first=page * PAGE_SIZE + 1, last=page * PAGE_SIZE + len(rows), total=total))
-yes = _("Yes")
-table = st.dataframe(
-    [{_("Case"): r.code, _("Programme"): r.programme, _("Host country"): country_name(r.host_country),
-      _("Return country"): country_name(r.return_country), _("Stage"): stage_label(r.stage),
-      _("Minor"): yes if r.is_minor else "", _("Risk"): label(RISK_LEVELS, r.risk_level) if r.risk_level else "", _("Alarm"): yes if r.alarm_open else "",
+yes, today = _("Yes"), date.today()
+table = responsive_table(
+    [{_("Case"): r.code, _("Flags"): flag_labels(r.flags), _("Programme"): r.programme,
+      _("Host country"): country_name(r.host_country), _("Return country"): country_name(r.return_country),
+      _("Stage"): stage_label(r.stage), _("Minor"): yes if r.is_minor else "",
+      _("Risk"): label(RISK_LEVELS, r.risk_level) if r.risk_level else "", _("Alarm"): yes if r.alarm_open else "",
+      _("Last contact"): fmt_date(r.last_contact) if r.last_contact else "",
+      _("Days since last contact"): str(days_since(r.last_contact, today)) if r.last_contact else "",
       _("Referral date"): fmt_date(r.referral_date)} for r in rows],
-    hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="cases_table")
+    "cases", link=lambda n: ("pages/case_file.py", {"case": str(rows[n].id)}, _("Open the case file")),
+    on_select="rerun", selection_mode="single-row")
 chosen = table.selection.rows
 if chosen:
     row = rows[chosen[0]]

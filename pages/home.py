@@ -1,11 +1,13 @@
-"""Home: "my work" for the signed-in user."""
+"""Home: "my work" for the signed-in user. On a phone the follow-ups to do come first, one tap each."""
 
 from datetime import date
 
 import streamlit as st
 
 from care.assessment import level_label
+from care.contacts import days_since
 from care.countries import country_name
+from care.flags import flag_labels
 from care.followups import alarm_labels
 from care.i18n import _, fmt_date
 from care.journey import journey_status
@@ -13,13 +15,16 @@ from care.mywork import my_work
 from care.ui import referrals as referrals_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
+from care.ui.followup import worklist_links
+from care.ui.phone import responsive_table
 from care.vocab import stage_label
 
 actor = page_gate("home")
 st.title(_("My work"))
+today = date.today()
 
 with db_session() as session:
-    work = my_work(session, actor, today=date.today())
+    work = my_work(session, actor, today=today)
 
 if work.is_partner:
     referrals_ui.partner_home(work)
@@ -30,47 +35,49 @@ if not work.sees_cases:
               "Use the pages in the sidebar."))
     st.stop()
 
-if work.alarms:
-    st.subheader(_("Open alarms"))
-    st.dataframe(
-        [{_("Case"): a.case_code, _("Alarm signs"): alarm_labels(a.alarms), _("Note"): a.note} for a in work.alarms],
-        hide_index=True, width="stretch",
-    )
 
-st.subheader(_("Open cases by stage"))
-cols = st.columns(len(work.open_by_stage))
-for col, (stage, count) in zip(cols, work.open_by_stage.items()):
-    col.metric(stage_label(stage), count)
+def flagged(case_id: int, code: str) -> str:
+    marks = flag_labels(work.flags.get(case_id, ()))
+    return f"{code} {marks}" if marks else code
 
-st.subheader(_("High-risk cases"))
-if work.high_risk:
-    st.dataframe(
-        [{_("Case"): c.case_code, _("Stage"): stage_label(c.stage), _("Alarm"): "⚠" if c.alarm_open else ""}
-         for c in work.high_risk],
-        hide_index=True, width="stretch",
-    )
-else:
-    st.caption(_("No open case is assessed at high risk."))
 
-st.subheader(_("Follow-ups due or overdue"))
+def since(case_id: int) -> str:
+    last = work.last_contact.get(case_id)
+    return _("never") if last is None else _("{date} ({days} days ago)").format(
+        date=fmt_date(last), days=days_since(last, today))
+
+
+st.subheader(_("Follow-ups to do, overdue first"))
 if work.followups_due:
-    st.dataframe(
-        [{_("Case"): f.case_code, _("Due"): fmt_date(f.due_on),
-          _("Status"): _("Overdue") if f.overdue else _("Due"), _("Risk"): level_label(f.risk_level)}
-         for f in work.followups_due],
-        hide_index=True, width="stretch",
-    )
+    worklist_links(work.followups_due, work.flags, work.last_contact, today=today)
 else:
     st.caption(_("No follow-up due in the next 7 days."))
 
+if work.alarms:
+    st.subheader(_("Open alarms"))
+    responsive_table([{_("Case"): flagged(a.case_id, a.case_code), _("Alarm signs"): alarm_labels(a.alarms),
+                       _("Note"): a.note} for a in work.alarms], "home_alarms")
+
+if work.unreached:
+    st.subheader(_("Not reached twice in a row"))
+    responsive_table([{_("Case"): flagged(u.case_id, u.case_code), _("Last attempt"): fmt_date(u.last_attempt),
+                       _("Last contact"): since(u.case_id)}
+                      for u in work.unreached], "home_unreached")
+
+st.subheader(_("High-risk cases"))
+if work.high_risk:
+    responsive_table([{_("Case"): flagged(c.case_id, c.case_code), _("Stage"): stage_label(c.stage),
+                       _("Alarm"): "⚠" if c.alarm_open else ""} for c in work.high_risk], "home_high_risk")
+else:
+    st.caption(_("No open case is assessed at high risk."))
+
 st.subheader(_("Departures and arrivals: the next 14 days, and those still to record"))
 if work.journeys:
-    st.dataframe(
-        [{_("Case"): j.case_code, _("Flight"): fmt_date(j.on), _("From"): country_name(j.host_country),
-          _("To"): country_name(j.return_country), _("Route"): j.route, _("Minor"): _("Yes") if j.is_minor else "",
-          _("Status"): journey_status(j)} for j in work.journeys],
-        hide_index=True, width="stretch",
-    )
+    responsive_table(
+        [{_("Case"): flagged(j.case_id, j.case_code), _("Flight"): fmt_date(j.on),
+          _("From"): country_name(j.host_country), _("To"): country_name(j.return_country), _("Route"): j.route,
+          _("Minor"): _("Yes") if j.is_minor else "", _("Status"): journey_status(j)} for j in work.journeys],
+        "home_journeys")
     if work.journeys_total > len(work.journeys):
         st.caption(_("The {shown} most urgent of {total}. The Cases page lists every case at the stages "
                      "\"Plan approved\" and \"Departed\".")
@@ -82,11 +89,14 @@ referrals_ui.attention_table(work.referrals_attention)
 
 st.subheader(_("Plans waiting for approval"))
 if work.plans_pending:
-    st.dataframe(
-        [{_("Case"): p.case_code, _("Revision"): p.revision_no, _("Risk"): level_label(p.risk_level),
+    responsive_table(
+        [{_("Case"): flagged(p.case_id, p.case_code), _("Revision"): p.revision_no,
+          _("Risk"): level_label(p.risk_level),
           _("Note"): _("Written by you: another coordinator approves it") if p.own else ""}
-         for p in work.plans_pending],
-        hide_index=True, width="stretch",
-    )
+         for p in work.plans_pending], "home_plans")
 else:
     st.caption(_("No plan is waiting for approval."))
+
+st.subheader(_("Open cases by stage"))
+responsive_table([{_("Stage"): stage_label(stage), _("Cases"): count} for stage, count in work.open_by_stage.items()],
+                 "home_stages")

@@ -10,7 +10,8 @@ from care.i18n import _, fmt_date
 from care.sides import Side
 from care.ui.auth import page_gate
 from care.ui.db import db_session
-from care.ui.journey import EARLIEST, checklist_fields, checklist_lines, date_format
+from care.ui import field
+from care.ui.journey import EARLIEST, checklist_fields, checklist_lines, date_format, entries_values, rows_from_draft
 from care.ui.messages import clear_errors, field_error, form_errors, show_flash
 from care.ui.opened import opened, reopen, save
 from care.ui.widgets import case_picker
@@ -44,12 +45,19 @@ def checklist_side(side: Side, title: str, rows) -> None:
     if side not in view.editable:
         checklist_lines(rows)
         return
+    form = f"checklist_{side}"
+    if not field.draft_offer(actor, view.case_id, form):  # typed earlier and not saved: resume or discard
+        return
     key = f"checklist_{side}_{view.case_id}"
-    snapshot, prefix = opened(key, lambda: rows)
-    with st.form(prefix, border=False):
+    draft = field.resumed(view.case_id, form)
+    if draft is not None:
+        reopen(key)
+    snapshot, prefix = opened(key, lambda: rows_from_draft(rows, draft) if draft else rows)
+    with st.container(key=prefix):  # no st.form: every change is kept as a draft at once
         entries = checklist_fields(snapshot, prefix, key, today=today)
+        field.keep_draft(actor, view.case_id, form, prefix, entries_values(entries))
         form_errors(key)
-        if st.form_submit_button(_("Save the checklist"), type="primary", width="stretch"):
+        if st.button(_("Save the checklist"), type="primary", width="stretch", key=f"{prefix}_save"):
             save(key, lambda case: _("Saved. The case is now in follow-up.") if case.stage != view.stage
                  else _("Saved."),
                  lambda s: journey.checklist_save(s, actor, view.case_id, side=side, entries=entries, today=today))

@@ -35,7 +35,8 @@ from care.programmes import ProgrammeSettings, programme_settings
 from care.schedule import add_months
 from care.vocab import PLAN_SUBCATEGORIES, Stage
 from db.models import (
-    Activity, ActivityModule, ActivityParticipants, AuditEvent, Case, CaseCodeCounter, ChecklistItem, ChildView, FollowUp,
+    Activity, ActivityModule, ActivityParticipants, AuditEvent, Case, CaseCodeCounter, CaseFlag, ChecklistItem, ChildView,
+    Contact, FollowUp, SafeContact,
     FollowUpLineProgress, FollowUpScore, Identity, MinorActor, MinorProcedure, Mitigation, NeedRating,
     NeedsAssessment, Organisation, Payment, Plan, PlanLine, Programme, Referral, RiskAssessment, RiskFactorRating,
     TrainingModule, User,
@@ -319,6 +320,7 @@ def seed_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
     _write_care_plus_register(seed)
     _write_activities(seed)
     seed.insert_leaves()
+    _write_field_work(seed)
     write_partners(session, today=seed.today, user_ids=seed.users)
     write_demo_htcds(session)
     return {k: v - before[k] for k, v in _counts(session).items()}
@@ -1370,3 +1372,49 @@ def _write_trainings(seed: _Seed, by: int) -> None:
             seed.leaf(ActivityParticipants, activity_id=training.id, org_kind=kind, count=count)
         for module in modules:
             seed.leaf(ActivityModule, activity_id=training.id, module_id=module)
+
+
+# --- field work: safe contact, contacts between follow-ups, flags ---------------------
+
+SAFE_CONTACTS = [
+    dict(channel="phone", times="Weekdays 10:00-12:00", who_may_answer="Only her; her aunt may pick up",
+         code_word="Say you call from the tailoring school", no_voicemail=True, language="Edo, English",
+         note="Never mention the programme if a man answers: hang up."),
+    dict(channel="message", times="Evenings after 18:00", who_may_answer="Only him", code_word="Ask about the football",
+         no_voicemail=True, language="Pidgin, English", note="Shares the phone with his brother."),
+    dict(channel="through_partner", times="Through the shelter's social worker, weekdays",
+         who_may_answer="The social worker", code_word="", no_voicemail=True, language="Yoruba",
+         note="Visits only together with the partner organisation."),
+]
+FLAG_REASONS = [
+    ("do_not_call", "The phone is shared with a relative who was involved in the recruitment."),
+    ("witness", "Witness in the trial of the recruiters; the prosecutor's office must be told of any move."),
+    ("health", "Needs regular medication: ask whether the supply is running out."),
+    ("safety_concern", "Saw a recruiter near the market last month."),
+]
+
+
+def _write_field_work(seed: _Seed) -> None:
+    """The return side's cases in follow-up get a safe contact; some get contacts between follow-ups and flags.
+
+    One case's last two attempts failed, so it shows on the coordinators' Home."""
+    rows = seed.session.exec(select(Case.id, Case.return_country).where(Case.stage == Stage.FOLLOW_UP.value)
+                             .order_by(Case.return_country, Case.code)).all()
+    by_country: dict[str, list[int]] = {}
+    for case_id, country in rows:
+        by_country.setdefault(country, []).append(case_id)
+    today, rng = seed.today, seed.rng
+    for country, ids in by_country.items():
+        author = seed.users.get(RETURN_FOCAL_POINTS.get(country, ""), seed.users["coord"])
+        for n, case_id in enumerate(ids[:6]):
+            seed.add(SafeContact(case_id=case_id, updated_by_id=author, **SAFE_CONTACTS[n % len(SAFE_CONTACTS)]))
+            outcomes = [True, False, False] if n == 1 else [True, rng.random() < 0.7]
+            for k, reached in enumerate(outcomes):
+                seed.add(Contact(case_id=case_id, kind=("call", "message", "call")[k], reached=reached, by_id=author,
+                                 on=today - _days(40 - 12 * k - n),
+                                 note="Doing fine, starts work next week." if reached else "No answer."))
+            if n < len(FLAG_REASONS) and n % 2 == 0:
+                kind, reason = FLAG_REASONS[(n // 2 + len(country)) % len(FLAG_REASONS)]
+                seed.add(CaseFlag(case_id=case_id, kind=kind, reason=reason, created_by_id=author,
+                                  ends_on=today + _days(180) if kind == "witness" else None))
+    seed.session.flush()

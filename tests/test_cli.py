@@ -118,3 +118,25 @@ def test_a_lost_second_factor_is_cleared_on_the_command_line(cli_db, monkeypatch
     assert code == 0 and "enrol again" in out
     with session_scope(engine_for(url)) as s:
         assert not second_factor.is_enrolled(s, users.actor_load(s, "co.lost").id)
+
+
+def test_drafts_expire_command_deletes_old_drafts_only(cli_db, monkeypatch, capsys):
+    from datetime import UTC, datetime, timedelta
+
+    from db.engine import get_engine, session_scope
+    from db.models import Draft
+    from tests.factories import make_actor, make_case
+
+    assert run(monkeypatch, capsys, "init-db")[0] == 0
+    monkeypatch.setenv("CARE_DRAFT_DAYS", "5")
+    config.settings.cache_clear()
+    now = datetime.now(UTC)
+    with session_scope(get_engine()) as s:
+        user_id, case_id = make_actor(s, "coordinator").id, make_case(s).id
+        s.add_all([Draft(user_id=user_id, case_id=case_id, form="contact", payload="{}", saved_at=now - timedelta(days=6)),
+                   Draft(user_id=user_id, case_id=case_id, form="followup", payload="{}",
+                         saved_at=now - timedelta(days=4))])
+    exit_code, out = run(monkeypatch, capsys, "drafts-expire")
+    assert exit_code == 0 and "1 draft(s) older than 5 days deleted" in out
+    with session_scope(get_engine()) as s:
+        assert s.exec(select(Draft.form)).all() == ["followup"]

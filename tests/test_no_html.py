@@ -51,6 +51,9 @@ SAFE_EXPRESSIONS = {
 SAFE_ATTRIBUTES = re.compile(r"^[\w.]+\.(revision_no|version_no|code|case_code|programme_code|currency|year)$")
 SAFE_CALLS = ("md_escape(", "label(", "_(", "fmt_", "country_name(", "language_name(", "len(", "str(len(",
               "stage_label(", "state_label(", "status_label(", "level_label(", "subcategory_label(", "a.level_label(", "status(")
+# The one exception to "no HTML": st.html of the app's static style sheet, a file in the repository
+# (care/ui/phone.css) named by a module constant; no user text can reach it.
+STATIC_HTML_ARGS = {"PHONE_CSS"}
 
 
 def sources() -> list[Path]:
@@ -120,7 +123,8 @@ def problems_in(text: str, name: str = "<snippet>") -> list[str]:
             continue
         func = node.func
         attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if attr in HTML_CALLS:
+        static = [ast.unparse(a) for a in node.args] in ([n] for n in STATIC_HTML_ARGS) and not node.keywords
+        if attr in HTML_CALLS and not static:
             found.append(f"{name}:{node.lineno}: {ast.unparse(func)}")
         for arg in _texts(node, attr, renders):
             for part in _unsafe(arg):
@@ -175,3 +179,6 @@ def test_the_scan_catches_each_way_of_rendering_user_text(snippet):
 @pytest.mark.parametrize("snippet", GOOD)
 def test_the_scan_lets_escaped_and_translated_text_through(snippet):
     assert problems_in(snippet) == [], snippet
+# The one exception to "no HTML": st.html of the app's static style sheet, a file in the repository
+# (care/ui/phone.css) named by a module constant; no user text can reach it.
+STATIC_HTML_ARGS = {"PHONE_CSS"}

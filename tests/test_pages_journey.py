@@ -16,7 +16,7 @@ from sqlmodel import select
 from care import journey, users
 from care.journey import ARRIVAL_ITEMS, ChecklistEntry
 from db.engine import engine_for, session_scope
-from db.models import Case, ChecklistItem, FollowUp, Identity, Plan, PlanLine, Programme
+from db.models import Case, ChecklistItem, Draft, FollowUp, Identity, Plan, PlanLine, Programme
 from tests.factories_journey import DETAILS
 from tests.test_pages import errors, signed_in
 
@@ -165,7 +165,8 @@ def test_return_focal_point_logs_a_follow_up(db):
 
     _by_key(at.date_input, "_done_on").set_value(date(2015, 7, 3))
     _button(at, "Log the follow-up").click().run()
-    assert not errors(at) and "Follow-up logged." in [s.value for s in at.success]
+    assert not errors(at) and "Follow-up logged. Next follow-up: 3 months after return, overdue since September 2, 2015" in [
+        s.value for s in at.success]
     choice = _chosen_followup(at, case_id)
     assert choice.options[choice.index].startswith("3 months after return")  # on to the next one
     with session_scope(db) as s:
@@ -225,3 +226,56 @@ def test_two_people_on_one_checklist(db):
         notes = dict(s.exec(select(ChecklistItem.item, ChecklistItem.note)
                             .where(ChecklistItem.case_id == case_id)).all())
         assert notes == {"travel_document": "By the coordinator", "fit_to_travel": "", "return_counselling": "In Yoruba"}
+
+
+# --- drafts: a checklist typed and left is offered again; discarding asks first ---------------
+
+
+def _open_journey(code: str):
+    at = signed_in("../pages/journey.py", "fp.es")
+    at.run()
+    at.text_input(key="journey_code").input(code).run()
+    return at
+
+
+def _journey_drafts(db, case_id: int) -> list[Draft]:
+    with session_scope(db) as s:
+        return list(s.exec(select(Draft).where(Draft.case_id == case_id)).all())
+
+
+def test_a_checklist_left_unsaved_is_offered_again_then_resumed_or_discarded(db):
+    with session_scope(db) as s:
+        case = _new_case(s, stage="plan_approved")
+        case_id, code = case.id, case.code
+    at = _open_journey(code)
+    _by_key(at.text_input, "_travel_document_note").input("Passport at the embassy, ready Friday").run()
+    assert not errors(at)
+    assert [d.form for d in _journey_drafts(db, case_id)] == ["checklist_departure"]
+
+    at = _open_journey(code)  # another session: the tab was closed
+    assert any(i.value.startswith("Draft from ") and i.value.endswith(", not yet logged.") for i in at.info)
+    assert not [w for w in at.text_input if str(w.key).endswith("_travel_document_note")], "offered first"
+    _button(at, "Resume the draft").click().run()
+    assert _by_key(at.text_input, "_travel_document_note").value == "Passport at the embassy, ready Friday"
+
+    at = _open_journey(code)
+    _button(at, "Discard the draft").click().run()
+    assert any(w.value == "Discard the draft? What it holds is lost." for w in at.warning)
+    assert len(_journey_drafts(db, case_id)) == 1, "nothing is discarded before the confirmation"
+    _button(at, "Keep it").click().run()
+    _button(at, "Discard the draft").click().run()
+    _button(at, "Yes, discard it").click().run()
+    assert _journey_drafts(db, case_id) == []
+    assert _by_key(at.text_input, "_travel_document_note").value == ""
+
+
+def test_saving_the_checklist_drops_its_draft(db):
+    with session_scope(db) as s:
+        case = _new_case(s, stage="plan_approved")
+        case_id, code = case.id, case.code
+    at = _open_journey(code)
+    _by_key(at.text_input, "_travel_document_note").input("Passport requested").run()
+    assert len(_journey_drafts(db, case_id)) == 1
+    _button(at, "Save the checklist").click().run()
+    assert not errors(at) and "Saved." in [s.value for s in at.success]
+    assert _journey_drafts(db, case_id) == []

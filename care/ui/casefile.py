@@ -6,6 +6,7 @@ markdown or HTML.
 
 from __future__ import annotations
 
+import zlib
 from datetime import date
 
 import streamlit as st
@@ -23,6 +24,7 @@ from care.ui.db import db_session
 from care.ui.intake import consent_fields, identity_fields, person_fields, referral_fields
 from care.ui.messages import ERRORS_KEY, clear_errors, flash, form_errors, remember_error
 from care.ui.opened import opened_version
+from care.ui.phone import responsive_table
 
 
 
@@ -50,8 +52,9 @@ def show_rows(rows: list[tuple[str, str]]) -> None:
 def show_section(section: Section) -> None:
     st.subheader(section.title)
     show_rows(section.rows)
-    for table in section.tables:
-        st.dataframe([dict(zip(table.headings, row)) for row in table.rows], hide_index=True, width="stretch")
+    for n, table in enumerate(section.tables):
+        responsive_table([dict(zip(table.headings, row)) for row in table.rows],
+                         f"section_{zlib.crc32(section.title.encode())}_{n}")
     for line in section.history:
         st.text(line)
 
@@ -60,11 +63,9 @@ def show_timeline(cf: CaseFile) -> None:
     if not cf.timeline:
         st.caption(_("No change recorded yet."))
         return
-    st.dataframe(
+    responsive_table(
         [{_("When"): fmt_date(e.at, "short"), _("Who"): e.who, _("What"): e.what, _("Detail"): e.detail}
-         for e in cf.timeline],
-        hide_index=True, width="stretch",
-    )
+         for e in cf.timeline], "timeline")
 
 
 def pdf_download(actor_username: str, language: str, cf: CaseFile) -> None:

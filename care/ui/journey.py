@@ -7,6 +7,7 @@ receiving focal point, the nights of shelter). Errors show right under their wid
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import streamlit as st
@@ -94,3 +95,27 @@ def checklist_lines(rows: tuple[ChecklistRow, ...]) -> None:
         facts = [fmt_date(row.done_on) if row.done_on else (_("not needed") if not row.needed else _("not done")),
                  row.done_by, describe_details(row.details), row.note]
         st.text(" · ".join(f for f in facts if f))
+
+
+def entries_values(entries: list[ChecklistEntry]) -> dict:
+    """The changed items as a draft (JSON), with the version each was opened at."""
+    return {"items": [{"item": e.item, "needed": e.needed, "done_on": e.done_on.isoformat() if e.done_on else None,
+                       "note": e.note, "details": {k: v.isoformat() if isinstance(v, date) else v
+                                                   for k, v in e.details.items()},
+                       "version": e.version} for e in entries]}
+
+
+def rows_from_draft(rows: tuple[ChecklistRow, ...], values: dict) -> tuple[ChecklistRow, ...]:
+    """The checklist as opened, with the draft's items on it. Each keeps the version the draft was typed
+    against, so an item someone else saved since is refused at save, not overwritten."""
+    drafted = {d["item"]: d for d in values.get("items", [])}
+    out = []
+    for row in rows:
+        d = drafted.get(row.item)
+        if d is None:
+            out.append(row)
+            continue
+        details = {k: date.fromisoformat(v) if k == "flight_date" and v else v for k, v in d["details"].items()}
+        out.append(replace(row, needed=d["needed"], note=d["note"], details=details, version=d["version"],
+                           done_on=date.fromisoformat(d["done_on"]) if d["done_on"] else None))
+    return tuple(out)

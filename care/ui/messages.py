@@ -39,6 +39,9 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
+    """The last save's message: at the top of the page, and as a toast where the user is looking (a phone
+    shows only a part of a long form: the top of the page may be screens away)."""
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+        st.toast(message, icon=":material/check_circle:", duration="long")

@@ -6,6 +6,7 @@ from db.models.audit import AuditEvent
 from db.models.base import utcnow
 from db.models.case import Case, CaseCodeCounter, Identity, Referral
 from db.models.htcds import CaseHtcds, TraffickingEvent
+from db.models.field import CaseFlag, Contact, Draft, SafeContact
 from db.models.followup import FollowUp, FollowUpLineProgress, FollowUpScore
 from db.models.journey import ChecklistItem
 from db.models.minor import ChildView, MinorActor, MinorProcedure
@@ -18,7 +19,8 @@ from db.models.user import User, UserCountry, UserProgramme, UserRole
 
 __all__ = [
     "Activity", "ActivityModule", "ActivityParticipants", "AuditEvent", "BudgetCap", "Case",
-    "CaseCodeCounter", "CaseHtcds", "TraffickingEvent", "ChecklistItem", "ChildView", "FollowUp", "FollowUpLineProgress",
+    "CaseCodeCounter", "CaseFlag", "CaseHtcds", "Contact", "Draft", "SafeContact", "TraffickingEvent", "ChecklistItem",
+    "ChildView", "FollowUp", "FollowUpLineProgress",
     "FollowUpScore", "Identity", "MinorActor", "MinorProcedure", "Mitigation", "NeedRating",
     "NeedsAssessment", "Organisation", "PartnerOrganisation", "PartnerReferral", "PartnerService", "Payment", "Plan", "PlanLine", "Programme",
     "ProgrammeCountry", "ProgrammeHistory", "Referral", "RiskAssessment", "RiskFactorRating",
