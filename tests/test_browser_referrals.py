@@ -119,7 +119,7 @@ def test_refer_accept_log_then_withdraw_consent(own_server, own_db, browser, tmp
     offers = partner.get_by_role("button", name="Accept")
     wait_until(lambda: offers.count() == 2, timeout=30)
     offers.last.click()  # once: a second click would answer the other referral
-    partner.get_by_text("Referral accepted: the case is in your list.").first.wait_for(timeout=30_000)
+    partner.get_by_text("Referral accepted: the case is in your list.").first.wait_for(timeout=90_000)
     assert _state(own_db)[-1] == "accepted"
     partner.get_by_role("heading", name="Follow-ups assigned to your organisation").first.wait_for()
     partner.get_by_text("Through a partner organisation", exact=True).first.click()
@@ -152,7 +152,7 @@ def test_refer_accept_log_then_withdraw_consent(own_server, own_db, browser, tmp
     coord.get_by_label("How the person withdrew it").first.fill("She asked the office to stop sharing.")
     coord.get_by_text("I confirm: the person withdrew consent to sharing").first.click()
     coord.get_by_role("button", name="Withdraw consent to sharing").first.click()
-    coord.get_by_text("Consent to sharing withdrawn; referrals revoked: 1.").first.wait_for(timeout=30_000)
+    coord.get_by_text("Consent to sharing withdrawn; referrals revoked: 1.").first.wait_for(timeout=90_000)
     assert _state(own_db)[-1] == "revoked"
 
     click_until(partner.locator("[data-testid='stSidebarNav']").get_by_text("Home", exact=True),

@@ -59,4 +59,5 @@ def navigation_for(actor: Actor):
             st.Page(spec.path, title=_(spec.title), icon=spec.icon, url_path=spec.key,
                     default=(spec.key == ("account" if only_account else "home")))
         )
-    return st.navigation(sections)
+    # Every page listed: by default Streamlit folds a long list behind "View more".
+    return st.navigation(sections, expanded=True)

@@ -150,7 +150,7 @@ def withdraw_consent_form(actor: Actor, case_id: int, *, today: date) -> None:
 def offer(actor: Actor, item: referrals.ReferralOffer) -> None:
     """One referral waiting for the partner's answer: what it is for, accept or decline."""
     with st.container(border=True):
-        st.markdown(f"**{item.case_code}** · {md_escape(item.return_region or '—')}")
+        st.text(f"{item.case_code} · {item.return_region or '—'}")
         show_rows([(_("Purposes"), purposes_text(item.purposes)), (_("Message"), item.message or "—"),
                    (_("Sent on"), _day(item.sent_on)), (_("Answer wished by"), _day(item.answer_by) or "—")])
         key = f"ref_answer_{item.id}"
