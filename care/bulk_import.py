@@ -32,6 +32,7 @@ from care.i18n import _
 from care.import_read import CellError, FileRefused, Sheet, cell_value, read_sheet, split_text
 from care.programmes import ProgrammeSettings, programme_settings
 from care.vocab import HTCDS_STATUS, Stage
+from care.ui.markdown import md_escape
 from db.models import Case, CaseHtcds, Organisation, Programme, Referral, TraffickingEvent
 
 # The intake's field names, and the column each error is shown in.
@@ -115,12 +116,12 @@ def _check_row(session: Session, programme: ProgrammeSettings, row: _Row, today:
     v = row.values
     if v.get("care_Programme") and v["care_Programme"] != programme.code:
         problems.add("care_Programme", _("This row is for programme {code}, not {programme}.").format(
-            code=v["care_Programme"], programme=programme.code))
+            code=md_escape(str(v["care_Programme"])), programme=programme.code))
     for name in COUNTRY_COLUMNS:
         for code in (v.get(name) if isinstance(v.get(name), list) else [v.get(name)]):
             if code and not is_country(code):
                 problems.add(name, _("Unknown country code \"{code}\": use ISO 3166 two-letter codes.").format(
-                    code=code))
+                    code=md_escape(str(code))))
     if v.get("vic_AgreementToManagePersonalData") is not True:
         problems.add("vic_AgreementToManagePersonalData", _(
             "A case is imported only with the person's consent to the processing of their data (write yes)."))

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from care.access import Actor, Role
 from care.errors import DomainError
+from care.ui.markdown import md_escape
 from db.engine import get_engine, session_scope
 from db.models import Programme
 
@@ -28,7 +29,7 @@ def cli_actor(session) -> Actor:
 def _programme_id(session, code: str) -> int:
     pid = session.exec(select(Programme.id).where(Programme.code == code)).first()
     if pid is None:
-        raise DomainError(f"No programme with the code {code}.")
+        raise DomainError(f"No programme with the code {md_escape(code)}.")
     return pid
 
 

@@ -21,6 +21,7 @@ from care.i18n import _
 from care.intake import language_codes
 from care.text import NOTE_MAX, checked_text
 from care.vocab import PARTNER_KINDS, PLAN_CATEGORIES, PLAN_SUBCATEGORIES
+from care.ui.markdown import md_escape
 from db.models import PartnerOrganisation, PartnerService
 
 NAME_MAX = 200  # the column's length
@@ -95,7 +96,7 @@ def _checked(session: Session, data: PartnerInput, *, country: str, besides: int
     known = set(language_codes())
     unknown = sorted(set(data.languages) - known)
     if unknown:
-        problems.add("languages", _("Unknown language code: {codes}").format(codes=", ".join(unknown)))
+        problems.add("languages", _("Unknown language code: {codes}").format(codes=md_escape(", ".join(unknown))))
     if not is_country(country):
         problems.add("country", _("Choose a country."))
     elif name and "name" not in problems.errors:

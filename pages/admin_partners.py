@@ -13,6 +13,7 @@ from care.ui.db import db_session
 from care.ui.messages import field_error, form_errors, show_flash
 from care.ui.opened import opened_version
 from care.vocab import PARTNER_KINDS, PLAN_SUBCATEGORIES, label
+from care.ui.markdown import md_escape
 
 actor = page_gate("admin_partners")
 st.title(_("Partner organisations"))
@@ -90,7 +91,7 @@ if rows:
             ui.save_and_rerun(form, _("Saved."), lambda session: directory.partner_set_active(
                 session, actor, partner_id=row.id, active=not row.active, version=opened))
 
-    st.subheader(_("Services of {name}").format(name=row.name))
+    st.subheader(_("Services of {name}").format(name=md_escape(row.name)))
     form = f"service_add_{row.id}"
     k = f"{form}_{ui.form_round(form)}"
     with st.form(k):

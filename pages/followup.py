@@ -14,6 +14,7 @@ from care.ui.messages import field_error, form_errors, show_flash
 from care.ui.opened import opened, reopen, save
 from care.ui.widgets import CASE_PARAM
 from care.vocab import CLOSING_REASONS, label
+from care.ui.markdown import md_escape
 
 actor = page_gate("followup")
 st.title(_("Follow-up log"))
@@ -34,9 +35,9 @@ with db_session() as session:
     last = contacts.last_contact_of(session, actor, case_id)
 
 for row in flag_rows:
-    st.warning(f"{label(flags.KINDS, row.kind)}: {row.reason}", icon=":material/flag:")
+    st.warning(f"{label(flags.KINDS, row.kind)}: {md_escape(row.reason)}", icon=":material/flag:")
 if view.alarm_open:
-    st.warning(_("Open alarm") + ": " + view.alarm_note.splitlines()[-1], icon=":material/warning:")
+    st.warning(_("Open alarm") + ": " + md_escape(view.alarm_note.splitlines()[-1]), icon=":material/warning:")
 st.caption(_("Arrived on {date}").format(date=fmt_date(view.arrival_date)) + " · " + (
     _("last contact {date} ({days} days ago)").format(date=fmt_date(last), days=contacts.days_since(last, today))
     if last else _("no contact yet")))

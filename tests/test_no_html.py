@@ -37,7 +37,9 @@ SAFE_EXPRESSIONS = {
     "settings().idle_minutes", "work.journeys_total", "data.target_people",
     "f.age_at_referral if f.age_at_referral is not None else '—'",
     "f.age_today if f.age_today is not None else '—'",
-    "[_('Summary'), _('Identity'), _('Timeline'), _('Correct the data')]", "[_('Decisions')] if decide else []",
+    "[_('Summary'), _('Identity'), _('Timeline'), _('Correct the data'), _('Documents for the person')]",
+    "[_(\"The person's rights\")] if cf.may_decide else []", "[_('Decisions')] if decide else []",
+    "', '.join((language_name(code) for code in PERSON_LANGUAGES))",
     "' · ' + _('current') if v.is_current else ''",
     "'\\n'.join((f'- {m}' for m in view.departure_missing))",
     "'; '.join(view.minors_missing) if view.minors_missing else _('yes')",
@@ -49,7 +51,7 @@ SAFE_EXPRESSIONS = {
     "'; '.join(missing)", "'; '.join(failing)", "' '.join(problems)",
 }
 SAFE_ATTRIBUTES = re.compile(r"^[\w.]+\.(revision_no|version_no|code|case_code|programme_code|currency|year)$")
-SAFE_CALLS = ("md_escape(", "label(", "_(", "fmt_", "country_name(", "language_name(", "len(", "str(len(",
+SAFE_CALLS = ("md_escape(", "label(", "_(", "fmt_", "local_time(", "country_name(", "language_name(", "len(", "str(len(",
               "stage_label(", "state_label(", "status_label(", "level_label(", "subcategory_label(", "a.level_label(", "status(")
 # The one exception to "no HTML": st.html of the app's static style sheet, a file in the repository
 # (care/ui/phone.css) named by a module constant; no user text can reach it.

@@ -10,9 +10,10 @@ from care import users
 from care.anon_dataset import anonymised_export
 from care.bulk_import import ImportResult, cases_import
 from care.htcds_export import deidentified_extract, htcds_export
-from care.i18n import _, use_language
+from care.i18n import _, fmt_number, use_language
 from care.indicators_xlsx import indicators_xlsx
 from care.ui.db import db_session
+from care.ui.markdown import md_escape
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -58,10 +59,10 @@ def show_import(result: ImportResult) -> None:
         st.dataframe([{_("Row"): e.row or "", _("Column"): e.column, _("Problem"): e.message} for e in result.errors],
                      hide_index=True, use_container_width=True)
     elif result.dry_run:
-        st.success(_("{n} row(s) checked, no error. You can import the file.").format(n=result.rows),
+        st.success(_("{n} row(s) checked, no error. You can import the file.").format(n=fmt_number(result.rows)),
                    icon=":material/check:")
     else:
         st.success(_("{n} case(s) imported.").format(n=len(result.created)), icon=":material/check:")
     for row, code, similar in result.possible_duplicates:
         st.warning(_("Row {row} ({code}) may be the same person as {others}: check before going on.").format(
-            row=row, code=code, others=", ".join(similar)), icon=":material/warning:")
+            row=fmt_number(row), code=md_escape(str(code)), others=md_escape(", ".join(similar))), icon=":material/warning:")

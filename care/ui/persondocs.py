@@ -16,6 +16,7 @@ from care.persondocs import DOCUMENTS, person_document_pdf, person_documents_off
 from care.persontext import PERSON_LANGUAGES, person_catalog
 from care.ui.db import db_session
 from care.vocab import label
+from care.ui.markdown import md_escape
 
 
 def _language_label(code: str) -> str:
@@ -42,7 +43,7 @@ def person_documents(actor: Actor, case_id: int, code: str) -> None:
     catalog = person_catalog(language)
     if not catalog.reviewed:
         st.caption(_("Translation not yet reviewed by a native speaker ({language}).").format(
-            language=catalog.name()) + " " + _("Translated by: {who}.").format(who=catalog.translator))
+            language=md_escape(catalog.name())) + " " + _("Translated by: {who}.").format(who=md_escape(catalog.translator)))
     for document in DOCUMENTS:
         if document == "plan" and not offer.has_plan:
             continue
