@@ -71,7 +71,7 @@ def contact_log(session: Session, actor: Actor, case_id: int, *, kind: str | Non
         p.add("on", _("This date is before the referral ({date}).").format(date=fmt_date(case.referral_date)))
     text = checked_text(p, "note", note, limit=NOTE_MAX, multiline=True)
     p.raise_if_any()
-    require_acknowledged(session, case.id, acknowledged)
+    require_acknowledged(session, actor, case, acknowledged)
     row = Contact(case_id=case.id, kind=kind, on=on, by_id=actor.id, reached=bool(reached), note=text)
     session.add(row)
     session.flush()

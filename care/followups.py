@@ -440,7 +440,7 @@ def followup_log(session: Session, actor: Actor, followup_id: int, *, entry: Fol
     if f.status == CANCELLED:
         raise DomainError(_("This follow-up was cancelled."))
     _check_entry(session, case, entry, today)
-    require_acknowledged(session, case.id, acknowledged)
+    require_acknowledged(session, actor, case, acknowledged)
     if not works_on(actor, case, Side.ARRIVAL):  # a partner reports only on the plan lines it delivers
         own = referred_plan_line_ids(session, actor, case)
         p = Problems()

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from care.access import Actor, case_get, may_see_identity
+from care.access import Actor, may_see_identity, shared_case_get
 from care.audit import audit_record
 from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import N_, _
 from care.text import checked_text
-from db.models import SafeContact
+from db.models import Case, SafeContact
 
 CHANNELS = {
     "phone": N_("Phone call"),
@@ -50,7 +50,8 @@ class SafeContactView:
 
 
 def _case(session: Session, actor: Actor, case_id: int, *, for_update: bool = False):
-    case = case_get(session, actor, case_id, for_update=for_update)
+    """Whoever may see the person's identity: staff, and a partner whose accepted referral shares it."""
+    case = shared_case_get(session, actor, case_id, for_update=for_update)
     if not may_see_identity(actor, case):
         raise NotPermitted(_("No such case, or you are not permitted to see it."))
     return case
@@ -103,7 +104,10 @@ def safe_contact_set(session: Session, actor: Actor, case_id: int, *, values: Sa
     return _view(row, case_id)
 
 
-def require_acknowledged(session: Session, case_id: int, acknowledged: bool) -> None:
-    """Logging a contact or a follow-up: whoever logs it read the safe contact first (when there is one)."""
-    if not acknowledged and session.get(SafeContact, case_id) is not None:
+def require_acknowledged(session: Session, actor: Actor, case: Case, acknowledged: bool) -> None:
+    """Logging a contact or a follow-up: whoever logs it read the safe contact first (when there is
+    one, and they may read it: a partner the referral does not share the identity with never sees
+    it, so it cannot be asked of them)."""
+    if (not acknowledged and session.get(SafeContact, case.id) is not None
+            and may_see_identity(actor, case)):
         raise DomainError(_("Confirm that you read the safe contact before logging."), field="safe_contact_ack")

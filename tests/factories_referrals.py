@@ -26,11 +26,9 @@ def make_partner(session: Session, *, country: str = "NG", name: str | None = No
 
 def make_partner_user(session: Session, org: PartnerOrganisation, *, username: str | None = None) -> Actor:
     username = username or f"partner{next(_counter)}"
-    user = users.user_create(session, users.NewUser(
+    users.user_create(session, users.NewUser(
         username=username, name=f"Partner user {username}", password=PASSWORD, roles=("partner",),
-        programme_codes=(), must_change_password=False), actor=None)
-    user.partner_id = org.id
-    session.add(user)
+        programme_codes=(), must_change_password=False, partner_id=org.id), actor=None)
     session.flush()
     return users.actor_load(session, username)
 

@@ -565,3 +565,29 @@ def test_my_work_for_the_partner_and_the_coordinator(session, coord, case, org, 
     assert [(r.case_code, r.state) for r in my_work(session, coord, today=date(2014, 6, 28)).referrals_attention] == [
         (waiting_case.code, "sent")]
     assert my_work(session, coord, today=date(2014, 6, 20)).referrals_attention == []
+
+
+@pytest.mark.parametrize("shares_identity", [True, False])
+def test_the_partner_reads_the_safe_contact_only_with_the_identity_and_acknowledges_it(
+        session, coord, case, org, partner, shares_identity):
+    """Where the referral shares the identity, the partner reads the safe way to reach the person
+    and must confirm it before logging; otherwise it never sees it, and is not asked to confirm it."""
+    from care import safecontact
+
+    safecontact.safe_contact_set(session, coord, case.id, expected_version=0, values=safecontact.SafeContactView(
+        case.id, channel="phone", times="Weekdays 10:00-16:00", code_word="Mango"))
+    _accepted(session, coord, partner, case, org, followup_months=(1,), shares_identity=shares_identity)
+    first = _followup(session, case, 1)
+    entry = FollowUpEntry(done_on=date(2014, 7, 3), mode="visit")
+    if shares_identity:
+        assert safecontact.safe_contact_read(session, partner, case.id).code_word == "Mango"
+        with pytest.raises(DomainError) as err:
+            followups.followup_log(session, partner, first.id, entry=entry, expected_version=first.version,
+                                   today=date(2014, 7, 4))
+        assert err.value.message == "Confirm that you read the safe contact before logging."
+    else:
+        with pytest.raises(NotPermitted):
+            safecontact.safe_contact_read(session, partner, case.id)
+    logged = followups.followup_log(session, partner, first.id, entry=entry, expected_version=first.version,
+                                    today=date(2014, 7, 4), acknowledged=shares_identity)
+    assert logged.status == "done"

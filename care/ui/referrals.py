@@ -14,6 +14,7 @@ from care.i18n import _, fmt_date
 from care.identity import identity_read
 from care.referrals import OUTCOMES, PURPOSES, purposes_text, state_label
 from care.schedule import state_label as followup_state_label
+from care.ui import field
 from care.ui.casefile import show_rows
 from care.ui.db import db_session
 from care.ui.followup import log_fields
@@ -219,12 +220,16 @@ def assigned_followups(actor: Actor, view: referrals.SharedView, *, today: date)
             return followups.followup_form(session, actor, followup_id)
 
     form, prefix = opened(key, load)
+    safe = field.safe_contact(actor, view.case_id)  # only where the referral shares the identity
+    field.safe_contact_box(safe)
     with st.form(prefix):
+        acknowledged = field.acknowledge(safe, key, prefix)
         entry = log_fields(form, view.line_refs, prefix, key, today=today)
         form_errors(key)
         if st.form_submit_button(_("Log the follow-up"), type="primary"):
             save(key, _("Follow-up logged."), lambda s: followups.followup_log(
-                s, actor, followup_id, entry=entry, expected_version=form.version, today=today))
+                s, actor, followup_id, entry=entry, expected_version=form.version, today=today,
+                acknowledged=acknowledged))
 
 
 # --- Home -----------------------------------------------------------------------------
