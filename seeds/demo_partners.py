@@ -28,7 +28,7 @@ PARTNERS: tuple[tuple[str, str, str, str, tuple[str, ...], tuple[tuple[str, str]
      ("en", "yo"), (("immediate", "temporary_housing"), ("psychosocial", "counselling"))),
     ("NG", "Ikeja Livelihoods Network (demo)", "ngo", "Allen Avenue, Ikeja · +234 700 000 0102",
      ("en", "ig", "yo"), (("economic", "income_generating"), ("economic", "vocational_training"))),
-    ("NG", "Edo State Health Outreach (demo)", "health", "Sapele Road, Edo State · +234 700 000 0103",
+    ("NG", "Oredo Health Outreach (demo)", "health", "Sapele Road, Edo State · +234 700 000 0103",
      ("en",), (("immediate", "medical_immediate"), ("social", "medical_care"))),
     ("AL", "Qendra Shpresa e Re (demo)", "shelter", "Tiranë · +355 40 000 0101",
      ("sq",), (("immediate", "temporary_housing"), ("psychosocial", "counselling"))),
@@ -138,16 +138,6 @@ def _write_referrals(session: Session, rng: random.Random, today: date, coord: i
                  shares_safety=True, shares_assessment=True, safety_note=SAFETY_NOTES[0],
                  answer_by=day - timedelta(days=3), answered_at=_at(day - timedelta(days=8), 15),
                  answered_by_id=_partner_user_id(session))
-        # The second one: the person withdrew consent to sharing; the open referral was revoked with it.
-    if len(ng_follow) > 1:
-        case = ng_follow[1]
-        day = case.arrival_date or case.referral_date
-        withdrawn = min(today, day + timedelta(days=40))
-        referral(case, ng_livelihoods, "revoked", day - timedelta(days=12), purposes=["plan_lines"],
-                 shares_plan=True, answer_by=day - timedelta(days=5), answered_at=_at(day - timedelta(days=9), 11),
-                 revoked_at=_at(withdrawn, 14), revoked_by_id=coord,
-                 revoke_reason="The person withdrew consent to sharing.")
-        case.consent_sharing, case.consent_sharing_withdrawn_on = False, withdrawn
     # Nigeria, plan approved: one referral sent and waiting for the shelter's answer, one still a draft.
     ng_plan = _cases(session, "NG", (Stage.PLAN_APPROVED,))
     if ng_plan:
@@ -173,6 +163,17 @@ def _write_referrals(session: Session, rng: random.Random, today: date, coord: i
         referral(case, ng_health, "declined", day - timedelta(days=7), purposes=["medical"],
                  answer_by=day, answered_at=_at(day - timedelta(days=6)),
                  decline_reason="No psychiatric care available in that district; see the state hospital.")
+    # A closed case whose person withdrew consent to sharing during the follow-up year: the open
+    # referral was revoked with it, and the return side no longer sees the name.
+    if len(ng_closed) > 2:
+        case = ng_closed[2]
+        day = case.arrival_date or case.departure_date or case.referral_date
+        withdrawn = min(today, day + timedelta(days=40))
+        referral(case, ng_livelihoods, "revoked", day - timedelta(days=12), purposes=["plan_lines"],
+                 shares_plan=True, answer_by=day - timedelta(days=5), answered_at=_at(day - timedelta(days=9), 11),
+                 revoked_at=_at(withdrawn, 14), revoked_by_id=coord,
+                 revoke_reason="The person withdrew consent to sharing.")
+        case.consent_sharing, case.consent_sharing_withdrawn_on = False, withdrawn
     # Elsewhere: one referral unanswered past its date (on the coordinators' Home), one accepted.
     for country, state in (("AL", "sent"), ("MA", "accepted"), ("UA", "completed")):
         open_cases = [c for c in _cases(session, country, (Stage.PLAN_APPROVED, Stage.DEPARTED, Stage.ARRIVED,

@@ -59,9 +59,9 @@ def _codes(session: Session, clause) -> set[str]:
 
 # Nigeria's cases in the demo data whose person said no to sharing with the return country, or
 # withdrew it (seeds/demo.py draws the answer; seeds/demo_partners.py sets these on purpose).
-# CARE-GB-2015-0002 withdrew it after a referral (revoked); CARE-GR-2013-0001 said no at intake;
+# CARE-IT-2014-0004 withdrew it after a referral (revoked); CARE-GR-2013-0001 said no at intake;
 # the two Swiss cases at assessment said no.
-NG_NO_SHARING = {"CARE-GB-2015-0002", "CARE-GR-2013-0001", "CH_VOT-CH-2026-0001", "CH_VOT-CH-2026-0002"}
+NG_NO_SHARING = {"CARE-IT-2014-0004", "CARE-GR-2013-0001", "CH_VOT-CH-2026-0001", "CH_VOT-CH-2026-0002"}
 
 
 def test_the_rule_on_the_demo_data(demo):

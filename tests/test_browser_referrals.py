@@ -124,6 +124,10 @@ def test_refer_accept_log_then_withdraw_consent(own_server, own_db, browser, tmp
     partner.get_by_role("heading", name="Follow-ups assigned to your organisation").first.wait_for()
     partner.get_by_text("Through a partner organisation", exact=True).first.click()
     partner.get_by_label("Where the person lives").first.fill("Shelter, Benin City")
+    # The referral shares the identity: the partner reads the safe way to reach the person first.
+    tick = partner.get_by_text("I read the safe contact and follow it")
+    if tick.count():
+        tick.first.click()
     click_until(partner.get_by_role("button", name="Log the follow-up").first,
                 partner.get_by_text("Follow-up logged.").first)
     partner.screenshot(path=str(tmp_path / "partner-logged.png"))

@@ -64,8 +64,9 @@ def test_systemd_accepts_the_units(tmp_path):
 def test_make_serve_installs_the_runtime_only_and_make_test_the_test_tools():
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    serve = subprocess.run(["make", "-n", "serve"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    test = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    # -B: every recipe as on a fresh machine, whatever this venv already has installed.
+    serve = subprocess.run(["make", "-n", "-B", "serve"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    test = subprocess.run(["make", "-n", "-B", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "requirements-test.txt" not in serve and "-r requirements.txt" in serve
     assert "python -m care migrate" in serve and "--server.address 127.0.0.1" in serve
     assert "-r requirements-test.txt" in test

@@ -96,7 +96,20 @@ def test_a_copy_of_the_demo_database_reveals_no_birth_date_exploitation_or_note(
 def test_the_indicators_give_the_figures_computed_before_the_encryption(session):
     seed_demo(session, today=TODAY)
     session.flush()
-    assert figures(session, make_actor(session, "coordinator")) == json.loads(SNAPSHOT.read_text())
+    _same_as_before(figures(session, make_actor(session, "coordinator")))
+
+
+# Tables added to the report after the snapshot was taken: not there to be snapshot.
+ADDED_SINCE = {"plan_lines_by_partner"}
+
+
+def _same_as_before(now: dict) -> None:
+    """Every table the snapshot holds gives the same figures; only the tables added since are new."""
+    before = json.loads(SNAPSHOT.read_text())
+    assert {programme: set(tables) - set(before[programme]) for programme, tables in now.items()} == {
+        programme: ADDED_SINCE for programme in before}
+    assert {programme: {k: v for k, v in tables.items() if k in before[programme]}
+            for programme, tables in now.items()} == before
 
 
 @pytest.mark.postgres
@@ -117,7 +130,7 @@ def test_on_postgres_the_demo_columns_hold_no_sensitive_value_and_the_indicators
                                for v in s.execute(text(f"SELECT CAST(t AS text) FROM {table} AS t")).scalars())
         assert "CARE-AT-2014-0001" in everything  # the reader sees text: case codes are not protected
         assert [k for k in secrets if k in everything] == []
-        assert figures(s, make_actor(s, "coordinator")) == json.loads(SNAPSHOT.read_text())
+        _same_as_before(figures(s, make_actor(s, "coordinator")))
         s.rollback()
     engine.dispose()
 

@@ -36,7 +36,9 @@ def test_saved_details_come_back_and_show_in_the_case_file(session):
     section = next(s for s in case_file(session, coord, case.id).sections if s.title == "Trafficking history (HTCDS)")
     assert ("Recruitment", "Nigeria, Benin City, Jun 1, 2012") in section.rows
     assert ("Type of sexual exploitation", "Prostitution") in section.rows
-    assert session.exec(select(AuditEvent.action).where(AuditEvent.case_id == case.id)).all() == ["case.htcds_edit"]
+    # The change, and the coordinator opening the case file to read it back.
+    assert session.exec(select(AuditEvent.action).where(AuditEvent.case_id == case.id)).all() == [
+        "case.htcds_edit", "case.open"]
 
 
 def test_a_second_save_from_an_old_form_is_refused(session):

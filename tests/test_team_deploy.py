@@ -150,6 +150,13 @@ def living_where(page):
     return page.get_by_label("Where the person lives").first
 
 
+def read_safe_contact(page) -> None:
+    """Tick "I read the safe contact" where the case has one (logging is refused without it)."""
+    tick = page.get_by_text("I read the safe contact and follow it")
+    if tick.count():
+        tick.first.click()
+
+
 def test_two_processes_behind_nginx_share_the_data_and_survive_one_stopping(team, browser_chromium, tmp_path):
     nginx, ports, apps = team["nginx"], team["ports"], team["apps"]
     case_id = case_with_followups(team["db"])
@@ -162,6 +169,7 @@ def test_two_processes_behind_nginx_share_the_data_and_survive_one_stopping(team
     open_followups(page_a, nginx.url, case_id)
     living_where(page_a).wait_for(timeout=30_000)
     living_where(page_a).fill(saved)
+    read_safe_contact(page_a)
     click_until(page_a.get_by_role("button", name="Log the follow-up"), page_a.get_by_text("Follow-up logged.").first)
 
     # Another browser, through the second process, sees it at once: the next follow-up's form
@@ -202,6 +210,7 @@ def test_two_processes_behind_nginx_share_the_data_and_survive_one_stopping(team
     # ... and carries on: the next follow-up is logged through the second process.
     again = saved + " (after the failover)"
     living_where(page_a).fill(again)
+    read_safe_contact(page_a)
     click_until(page_a.get_by_role("button", name="Log the follow-up"), page_a.get_by_text("Follow-up logged.").first)
     tail = nginx.access_log.read_text().splitlines()[-5:]
     assert any(line.endswith(f"127.0.0.1:{ports[1]}") for line in tail)
