@@ -40,7 +40,7 @@ serve: install
 		--browser.gatherUsageStats false
 
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 migrate: install
 	$(BIN)/python -m care migrate

@@ -5,21 +5,15 @@ Needs Debian's `chromium` package (see README). Without it the test is skipped a
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from care.access import PAGE_ROLES, Role
 from care.ui.nav import PAGES
+from tests.browser_app import chromium, streamlit_app
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PASSWORD = "Demo-only-2026!"
 
@@ -29,49 +23,16 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(demo_db_url, tmp_path_factory):
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": demo_db_url, "CARE_DEMO": "1"}
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.25)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=15)
+    with streamlit_app(demo_db_url, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
+    with chromium(CHROMIUM) as b:
         yield b
-        b.close()
 
 
 # While Streamlit reruns a page it keeps the previous run's elements on screen until the new ones

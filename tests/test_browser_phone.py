@@ -5,18 +5,15 @@ Each test runs the app on its own copy of the demo database (the tests log follo
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 
 from care.crypto import decrypt
-from tests.test_browser import CHROMIUM, PASSWORD, ROOT, _free_port, wait_until
+from tests.browser_app import chromium, streamlit_app
+from tests.test_browser import CHROMIUM, PASSWORD, wait_until
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,38 +32,14 @@ def db_file(demo_db_url, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(db_file, tmp_path_factory):
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_file}", "CARE_DEMO": "1"}
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.25)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=15)
+    with streamlit_app(f"sqlite:///{db_file}", tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
+    with chromium(CHROMIUM) as b:
         yield b
-        b.close()
 
 
 # A phone's browser says it is one: Streamlit closes its page menu after a tap on a page only for a

@@ -9,12 +9,7 @@ domain, so that the coordinator refers the case again from the browser.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from sqlmodel import select
@@ -23,8 +18,9 @@ from care import referrals, users
 from db.engine import engine_for, session_scope
 from db.models import Case, FollowUp
 from db.models.partner import PartnerReferral
+from tests.browser_app import streamlit_app
 from tests.test_browser import (  # noqa: F401 (browser: a fixture)
-    CHROMIUM, ROOT, _free_port, browser, click_until, log_in, open_page, wait_until,
+    CHROMIUM, browser, click_until, log_in, open_page, wait_until,
 )
 
 pytestmark = [
@@ -53,26 +49,8 @@ def own_db(demo_db_url, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def own_server(own_db, tmp_path_factory):
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": own_db, "CARE_DEMO": "1"}
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.25)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=15)
+    with streamlit_app(own_db, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
 
 
 def _state(url: str) -> list[str]:

@@ -10,9 +10,6 @@ Needs Debian's `chromium` package (see README). Without it the tests are skipped
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -23,7 +20,8 @@ from sqlmodel import delete, select
 
 from db.engine import engine_for, session_scope
 from db.models import LoginThrottle, User
-from tests.test_browser import CHROMIUM, ROOT, _free_port, has_login_cookie, log_in, open_page
+from tests.browser_app import chromium, streamlit_app
+from tests.test_browser import CHROMIUM, has_login_cookie, log_in, open_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,48 +32,18 @@ REFUSED = ("Username or password is incorrect, or the account must wait a few mi
 IDLE_SECONDS = 12
 
 
-def _serve(demo_db_url, log_path, **env):
-    port = _free_port()
-    environ = {**os.environ, "DATABASE_URL": demo_db_url, "CARE_DEMO": "1", **env}
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                return proc, url
-        except OSError:
-            time.sleep(0.25)
-    proc.terminate()
-    pytest.fail("streamlit did not start")
-
-
 @pytest.fixture(scope="module")
 def short_idle_server(demo_db_url, tmp_path_factory):
     """The app with an idle time of a few seconds, so the test can wait it out."""
-    proc, url = _serve(demo_db_url, tmp_path_factory.mktemp("server") / "streamlit.log",
-                       CARE_IDLE_MINUTES=str(IDLE_SECONDS / 60))
-    yield url
-    proc.terminate()
-    proc.wait(timeout=15)
+    with streamlit_app(demo_db_url, tmp_path_factory.mktemp("server") / "streamlit.log",
+                       CARE_IDLE_MINUTES=str(IDLE_SECONDS / 60)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
+    with chromium(CHROMIUM) as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, text
 
 from tests import deploy_env, pg
 from tests.deploy_env import NGINX, PSQL, ROOT
+from tests.browser_app import chromium
 from tests.test_browser import CHROMIUM, PASSWORD, click_until, has_login_cookie, wait_until
 
 pytestmark = [
@@ -228,12 +229,5 @@ def test_two_processes_behind_nginx_share_the_data_and_survive_one_stopping(team
 
 @pytest.fixture(scope="module")
 def browser_chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
+    with chromium(CHROMIUM) as b:
         yield b
-        b.close()
