@@ -6,6 +6,7 @@ import streamlit as st
 
 from care.config import ConfigError, check_settings, settings
 from care.ui.auth import login_gate
+from care.ui.live import close_menu_after_navigation
 from care.ui.nav import navigation_for
 from care.ui.phone import phone_style
 
@@ -23,4 +24,6 @@ except ConfigError as err:
     st.stop()
 
 actor = login_gate()
-navigation_for(actor).run()
+page = navigation_for(actor)
+close_menu_after_navigation(page.url_path)
+page.run()

@@ -68,7 +68,7 @@ with log_tab:
 
         form, prefix = opened(key, load)
         entry = ui.log_fields(form, view.lines, prefix, key, today=today)
-        field.keep_draft(actor, case_id, "followup", prefix, ui.entry_values(followup_id, entry))
+        field.keep_draft(actor, case_id, "followup", prefix, ui.entry_values(followup_id, entry), ui.TEXT_FIELDS)
         ack = field.acknowledge(safe, key, prefix)
         form_errors(key)
 

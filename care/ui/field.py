@@ -19,6 +19,7 @@ from care.i18n import _, fmt_date
 from care.safecontact import CHANNELS, SafeContactView
 from care.ui.db import db_session
 from care.ui.journey import EARLIEST, date_format
+from care.ui.live import typed_text
 from care.ui.messages import field_error, form_errors
 from care.ui.opened import opened, save
 from care.ui.phone import responsive_table
@@ -86,8 +87,13 @@ def resumed(case_id: int, form: str) -> dict | None:
     return st.session_state.setdefault(RESUMED, {}).pop(f"{case_id}:{form}", None)
 
 
-def keep_draft(actor: Actor, case_id: int, form: str, prefix: str, values: dict) -> None:
-    """Save the form's values as a draft when they changed since the form was drawn (or last saved)."""
+def keep_draft(actor: Actor, case_id: int, form: str, prefix: str, values: dict, text_fields: tuple[str, ...] = ()) -> None:
+    """Save the form's values as a draft when they changed since the form was drawn (or last saved).
+
+    `text_fields` name the values typed in text widgets keyed `{prefix}_{name}`: what is being typed in
+    them is kept too, before the field loses the focus (`live.typed_text`)."""
+    if text_fields:
+        values = values | typed_text(f"{prefix}_typed", {name: f"{prefix}_{name}" for name in text_fields})
     last = st.session_state.setdefault(LAST, {})
     if prefix not in last:
         last[prefix] = values  # as opened: nothing typed yet
@@ -203,7 +209,8 @@ def contact_form(actor: Actor, case_id: int, safe: SafeContactView | None, *, to
     note = st.text_area(_("Short note"), value=start.get("note", ""), height=80, key=f"{prefix}_note")
     field_error(key, "note")
     keep_draft(actor, case_id, "contact", prefix,
-               {"kind": kind, "on": on.isoformat() if on else None, "reached": reached, "note": note})
+               {"kind": kind, "on": on.isoformat() if on else None, "reached": reached, "note": note},
+               text_fields=("note",))
     ack = acknowledge(safe, key, prefix)
     form_errors(key)
     if st.button(_("Log the contact"), key=f"{prefix}_log", type="primary", width="stretch"):

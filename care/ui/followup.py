@@ -170,6 +170,10 @@ def followup_choice(view: followups.CaseFollowUps) -> int | None:
 SECTIONS = (N_("Contact"), N_("Plan"), N_("Check"), N_("Alarms"))
 
 
+# The follow-up's free-text answers (widget keys `{prefix}_{name}`): kept in the draft while typed.
+TEXT_FIELDS = ("living_where", "living_with", "wellbeing", "alarm_note")
+
+
 def log_fields(form: followups.FollowUpForm, lines: tuple[followups.LineRef, ...], prefix: str, form_key: str,
                *, today: date) -> followups.FollowUpEntry:
     """The log form's widgets in four short sections (tabs: one tap jumps to a section); returns what they hold."""
