@@ -33,7 +33,7 @@ from care.schedule import (
 )
 from care.safecontact import require_acknowledged
 from care.sections import Section, Table
-from care.sides import Side, require_side, return_side_scope, works_on
+from care.access import Side, require_side, return_side_scope, works_on
 from care.text import checked_text, cleaned_text, searchable, text_problem
 from care.vocab import PLAN_SUBCATEGORIES, Stage, label
 from db.models import Case, FollowUp, FollowUpLineProgress, FollowUpScore, Plan, PlanLine, utcnow

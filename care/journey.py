@@ -27,7 +27,7 @@ from care.i18n import N_, _, fmt_date
 from care.path import missing_for, stage_move
 from care.schedule import followups_schedule
 from care.sections import Section, Table
-from care.sides import Side, require_side, works_on
+from care.access import Side, require_side, works_on
 from care.text import cleaned_text, checked_text
 from care.vocab import Stage
 from db.models import Case, ChecklistItem, User

@@ -17,7 +17,7 @@ from care.referrals import (
     AssignedFollowUp, ReferralAttention, ReferralOffer, SharedLine, partner_followups_due, partner_lines_to_deliver,
     referrals_for_partner, referrals_needing_attention,
 )
-from care.sides import return_side_scope
+from care.access import return_side_scope
 from care.caselist import RISK_ORDER, urgency_order
 from care.vocab import OPEN_STAGES, Stage
 from db.models import Case, FollowUp, Plan

@@ -24,7 +24,7 @@ from care.persontext import CATALOGS, documents_language
 from care.plan_views import _revisions
 from care.programmes import programme_settings
 from care.schedule import schedule_months
-from care.sides import Side, require_side, works_on
+from care.access import Side, require_side, works_on
 from db.models import Case, FollowUp, PartnerOrganisation, PartnerReferral
 
 DOCUMENTS = {
