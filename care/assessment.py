@@ -492,7 +492,7 @@ def assessment_mark_assessed(session: Session, actor: Actor, case_id: int) -> Ca
     require_programme(actor, case.programme_id, Role.COORDINATOR)
     if case.stage == Stage.ASSESSED:
         raise DomainError(_("This case is already assessed."))
-    return stage_move(session, actor, case, Stage.ASSESSED)
+    return stage_move(session, actor, case, Stage.ASSESSED, missing=assessed_missing(session, case))
 
 
 # --- reads ---------------------------------------------------------------------------

@@ -202,7 +202,7 @@ def eligibility(programme: ProgrammeSettings, *, return_country: str, referral_d
 
 
 def eligible_missing(session: Session, case: Case) -> list[str]:
-    """What stands between a case and the stage "eligible" (`path._entry_checks`)."""
+    """What stands between a case and the stage "eligible" (`stage_rules.ENTRY_CHECKS`)."""
     programme = programme_settings(session, case.programme_id)
     return [c.text for c in eligibility(programme, return_country=case.return_country,
                                         referral_date=case.referral_date, consent_on=case.consent_processing_on)

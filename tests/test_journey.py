@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from care import journey, minors, path
+from care import journey, minors, stage_rules
 from care.errors import DomainError, NotPermitted, StaleEdit, ValidationErrors
 from care.journey import ARRIVAL_ITEMS, DEPARTURE_ITEMS, ChecklistEntry, case_arrive, case_depart, checklist_save
 from care.schedule import add_months, followups_schedule
@@ -46,7 +46,7 @@ def test_departure_needs_the_plan_and_every_needed_item(session, coord, stage, f
                                   done_on=DAY if state == "done" else None))
     session.flush()
     assert journey.departed_missing(session, case) == missing
-    assert path.missing_for(session, case, Stage.DEPARTED) == missing
+    assert stage_rules.missing_for(session, case, Stage.DEPARTED) == missing
 
 
 def test_departure_refused_while_something_is_missing_then_recorded(session, coord):

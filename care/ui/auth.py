@@ -15,26 +15,20 @@ import streamlit as st
 import streamlit_authenticator as stauth
 
 from care import login, users
-from care.access import Actor
+from care.access import Actor, may_open
 from care.config import settings
 from care.errors import DomainError
 from care.i18n import LANGUAGES, _, set_language
 from care.login import LoginRefused
 from care.second_factor import is_enrolled, second_factor_required
+from care.ui.client import client
 from care.ui.db import db_session
+from care.ui.second_factor import code_form, enrol_panel, recovery_codes_pending
 from care.ui.markdown import md_escape
 
 SIGN_IN = "_sign_in"
 LOGIN_LANGUAGE = "_login_language"
 SESSION_KEYS = ("name", "username", "authentication_status", "email", "roles", SIGN_IN)
-
-
-def client() -> str:
-    """The client's address as the proxy passes it (see `login.client_address` for what is trusted)."""
-    peer = st.context.ip_address
-    forwarded = st.context.headers.get("X-Forwarded-For")
-    return login.client_address(forwarded if isinstance(forwarded, str) else None,
-                                peer if isinstance(peer, str) else None)  # not strings under AppTest
 
 
 def _authenticator() -> stauth.Authenticate:
@@ -183,8 +177,6 @@ def _signed_in(auth: stauth.Authenticate) -> Actor:
         _login_form(auth)
         st.stop()
     if not factor_given and second_factor_required(actor, enrolled=enrolled):
-        from care.ui.second_factor import code_form, enrol_panel
-
         if enrolled:
             code_form(actor, sign_in)
         else:
@@ -193,8 +185,6 @@ def _signed_in(auth: stauth.Authenticate) -> Actor:
                       "from an authenticator app on your phone as well as your password."))
             enrol_panel(actor, sign_in)
         st.stop()
-    from care.ui.second_factor import recovery_codes_pending
-
     if recovery_codes_pending():
         st.stop()
     return actor
@@ -217,8 +207,6 @@ def page_gate(page: str) -> Actor:
     The actor is read again here, so a user locked since the entrypoint's check (or a page
     run on its own) is out at once.
     """
-    from care.access import may_open
-
     actor = _load_actor()
     if actor is None:
         if st.session_state.get("authentication_status"):
