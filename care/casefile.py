@@ -24,7 +24,7 @@ from care.i18n import N_, _, fmt_date
 from care.stage_rules import next_stage_missing
 from care.programmes import programme_settings
 from care.sections import Section
-from care.vocab import CLOSING_REASONS, Stage, label, stage_label
+from care.vocab import CLOSING_REASONS, RISK_LEVELS, Stage, label, stage_label
 from db.models import AuditEvent, Case, User
 
 # What each stage module adds to the case file and the PDF, in path order. Each takes
@@ -92,7 +92,6 @@ ACTION_PHRASES = {
 # The moves whose reason the timeline shows (care/casemove.py, care/subject_rights.py).
 REASONED = ("case.reassign", "case.move_return", "case.move_programme", "case.erasure_request")
 
-RISK_LEVELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
 
 # Field names an edit lists, in words.
 FIELD_LABELS = {

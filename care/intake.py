@@ -66,10 +66,6 @@ VULNERABILITIES = {
     "AbuseSocialMedia": N_("Abuse on social media"), "AbusePhysical": N_("Physical abuse"),
     "Education": N_("Education"), "WorkEnvironment": N_("Work environment"),
 }
-REFERRAL_OUTCOMES = {
-    "case": N_("Case opened"), "no_consent": N_("No consent to data processing"),
-    "not_eligible": N_("Not eligible"), "declined": N_("Declined"), "pending": N_("Pending"),
-}
 
 
 @lru_cache(maxsize=1)
