@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, event, false, or_
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
 from care.errors import NotPermitted
 from care.i18n import _
-from db.models import Case, PartnerReferral
+from db.models import AuditEvent, Case, PartnerReferral
 
 
 class Role(StrEnum):
@@ -137,6 +137,33 @@ def referred_scope(actor: Actor):
     return Case.id.in_(select(PartnerReferral.case_id).where(partner_referrals(actor)))
 
 
+def _remembered(session: Session, kind: str, actor: Actor, case_id: int, ask):
+    """The answer `ask()` gave to this question earlier in the same session (one user action), or
+    a new one. A page draws a case file from a dozen sections, each of which checks access to
+    the case: asked once, the database is not queried a dozen times for the same answer. A
+    refusal is never remembered, and a read for update always goes to the database (the lock)."""
+    memo = session.info.setdefault("care.access", {})
+    if _changes(session):  # a change not yet written may change the answer
+        memo.clear()
+    key = (kind, actor, case_id)
+    if key not in memo:
+        memo[key] = ask()
+    return memo[key]
+
+
+def _changes(session: Session) -> bool:
+    """Whether the session holds a change other than audit events (which change no answer)."""
+    return any(not isinstance(row, AuditEvent) for rows in (session.new, session.dirty, session.deleted)
+               for row in rows)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_after_a_write(session, _flush_context) -> None:
+    """A write may move a case, change a consent or a referral: the remembered answers go."""
+    if _changes(session):
+        session.info.pop("care.access", None)
+
+
 def shared_case_get(session: Session, actor: Actor, case_id: int, *, for_update: bool = False) -> Case:
     """The case for staff who may see it, or for a partner it was referred to and who accepted.
 
@@ -146,9 +173,11 @@ def shared_case_get(session: Session, actor: Actor, case_id: int, *, for_update:
     """
     stmt = select(Case).where(Case.id == case_id, or_(case_scope(actor), referred_scope(actor)))
     if for_update:
-        stmt = stmt.with_for_update()
-    case = session.exec(stmt).first()
+        case = session.exec(stmt.with_for_update()).first()
+    else:
+        case = _remembered(session, "shared", actor, case_id, lambda: session.exec(stmt).first())
     if case is None:
+        session.info.get("care.access", {}).pop(("shared", actor, case_id), None)
         raise NotPermitted(_("No such case, or you are not permitted to see it."))
     return case
 
@@ -157,9 +186,11 @@ def case_get(session: Session, actor: Actor, case_id: int, *, for_update: bool =
     """The case, if this actor may see it; the same error whether it is missing or hidden."""
     stmt = select(Case).where(Case.id == case_id, case_scope(actor))
     if for_update:
-        stmt = stmt.with_for_update()
-    case = session.exec(stmt).first()
+        case = session.exec(stmt.with_for_update()).first()
+    else:
+        case = _remembered(session, "staff", actor, case_id, lambda: session.exec(stmt).first())
     if case is None:
+        session.info.get("care.access", {}).pop(("staff", actor, case_id), None)
         raise NotPermitted(_("No such case, or you are not permitted to see it."))
     return case
 
@@ -197,7 +228,8 @@ def may_see_identity(actor: Actor, case: Case) -> bool:
     session = object_session(case)
     if session is None or case.id is None:
         raise ValueError("may_see_identity needs a case loaded from the database")
-    return session.exec(select(Case.id).where(Case.id == case.id, identity_scope(actor))).first() is not None
+    return _remembered(session, "identity", actor, case.id, lambda: session.exec(
+        select(Case.id).where(Case.id == case.id, identity_scope(actor))).first() is not None)
 
 
 def identity_hidden_reason(actor: Actor, case: Case) -> str:

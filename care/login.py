@@ -227,14 +227,6 @@ def sign_in_start(session: Session, actor: Actor, *, cookie_token: str, client: 
     return row.id
 
 
-def sign_in_cookie_set(session: Session, sign_in_id: int, cookie_token: str) -> None:
-    """The cookie of this sign-in (set after the sign-in started): only it may resume the sign-in."""
-    row = session.get(SignIn, sign_in_id)
-    if row is not None:
-        row.cookie_hash = cookie_hash(cookie_token)
-        session.add(row)
-
-
 def _idle_limit() -> timedelta:
     return timedelta(minutes=settings().idle_minutes)
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from care import journey, minors, stage_rules
+from care import journey, stage_rules
 from care.errors import DomainError, NotPermitted, StaleEdit, ValidationErrors
 from care.journey import ARRIVAL_ITEMS, DEPARTURE_ITEMS, ChecklistEntry, case_arrive, case_depart, checklist_save
 from care.schedule import add_months, followups_schedule
