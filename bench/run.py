@@ -110,7 +110,7 @@ def measure(url: str, *, repeat: int, pages: tuple[str, ...] = ()) -> dict:
     from care.pdf.case_summary import case_summary_pdf
     from care.pdf.indicators import indicators_pdf
     from care.persondocs import DOCUMENTS as PERSON_DOCUMENTS
-    from care.persondocs import person_document_pdf
+    from care.pdf.person import person_document_pdf
     from care.ui.nav import PAGES
     from sqlmodel import Session
 

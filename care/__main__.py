@@ -198,7 +198,7 @@ def _user_lock(args, locked: bool) -> None:
 
 
 def _user_reset_second_factor(args) -> None:
-    from care.second_factor import second_factor_reset
+    from care.users import second_factor_reset
 
     with session_scope(get_engine()) as session:
         second_factor_reset(session, None, args.username)

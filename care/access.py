@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_, event, false, or_
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, col, select
 
 from care.errors import NotPermitted
 from care.i18n import _
-from db.models import Case, PartnerReferral
+from db.models import AuditEvent, Case, PartnerReferral
 
 
 class Role(StrEnum):
@@ -89,6 +89,33 @@ def partner_referrals(actor: Actor):
     return and_(PartnerReferral.partner_id == actor.partner_id, col(PartnerReferral.state).in_(PARTNER_OPEN_STATES))
 
 
+# --- staff: coordinators of a programme, focal points of a country in it --------------
+# The two staff rules every scope below is built from, written once: a coordinator works on
+# every case of their programmes; a focal point on the cases of their programmes that touch
+# one of their countries (which country -- host, return -- depends on the question asked).
+
+
+def _staff_clause(actor: Actor, focal_point_countries):
+    """The WHERE clauses on `Case` for staff (a list to `or_`): every case of a coordinator's programmes, and for a
+    focal point the cases of their programmes where `focal_point_countries(countries)` holds
+    (a clause built from the focal point's countries). Nothing for anyone else."""
+    clauses = []
+    if actor.has(Role.COORDINATOR) and actor.programme_ids:
+        clauses.append(Case.programme_id.in_(actor.programme_ids))
+    if actor.has(Role.FOCAL_POINT) and actor.programme_ids and actor.countries:
+        clauses.append(and_(Case.programme_id.in_(actor.programme_ids), focal_point_countries(actor.countries)))
+    return clauses
+
+
+def is_coordinator_of(actor: Actor, programme_id: int) -> bool:
+    return actor.has(Role.COORDINATOR) and programme_id in actor.programme_ids
+
+
+def is_focal_point_for(actor: Actor, programme_id: int, country: str) -> bool:
+    """A focal point of `country` who belongs to the programme."""
+    return actor.has(Role.FOCAL_POINT) and programme_id in actor.programme_ids and country in actor.countries
+
+
 def case_scope(actor: Actor):
     """A WHERE clause on `Case`: the cases this actor may see as staff.
 
@@ -97,16 +124,8 @@ def case_scope(actor: Actor):
     only what a referral shares, through `referred_scope` and `shared_case_get`, so every
     read path written for staff refuses a partner by default.
     """
-    clauses = []
-    if actor.has(Role.COORDINATOR) and actor.programme_ids:
-        clauses.append(Case.programme_id.in_(actor.programme_ids))
-    if actor.has(Role.FOCAL_POINT) and actor.programme_ids and actor.countries:
-        clauses.append(
-            and_(
-                Case.programme_id.in_(actor.programme_ids),
-                or_(Case.host_country.in_(actor.countries), Case.return_country.in_(actor.countries)),
-            )
-        )
+    clauses = _staff_clause(actor, lambda countries: or_(Case.host_country.in_(countries),
+                                                          Case.return_country.in_(countries)))
     return or_(*clauses) if clauses else false()
 
 
@@ -118,6 +137,33 @@ def referred_scope(actor: Actor):
     return Case.id.in_(select(PartnerReferral.case_id).where(partner_referrals(actor)))
 
 
+def _remembered(session: Session, kind: str, actor: Actor, case_id: int, ask):
+    """The answer `ask()` gave to this question earlier in the same session (one user action), or
+    a new one. A page draws a case file from a dozen sections, each of which checks access to
+    the case: asked once, the database is not queried a dozen times for the same answer. A
+    refusal is never remembered, and a read for update always goes to the database (the lock)."""
+    memo = session.info.setdefault("care.access", {})
+    if _changes(session):  # a change not yet written may change the answer
+        memo.clear()
+    key = (kind, actor, case_id)
+    if key not in memo:
+        memo[key] = ask()
+    return memo[key]
+
+
+def _changes(session: Session) -> bool:
+    """Whether the session holds a change other than audit events (which change no answer)."""
+    return any(not isinstance(row, AuditEvent) for rows in (session.new, session.dirty, session.deleted)
+               for row in rows)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_after_a_write(session, _flush_context) -> None:
+    """A write may move a case, change a consent or a referral: the remembered answers go."""
+    if _changes(session):
+        session.info.pop("care.access", None)
+
+
 def shared_case_get(session: Session, actor: Actor, case_id: int, *, for_update: bool = False) -> Case:
     """The case for staff who may see it, or for a partner it was referred to and who accepted.
 
@@ -127,9 +173,11 @@ def shared_case_get(session: Session, actor: Actor, case_id: int, *, for_update:
     """
     stmt = select(Case).where(Case.id == case_id, or_(case_scope(actor), referred_scope(actor)))
     if for_update:
-        stmt = stmt.with_for_update()
-    case = session.exec(stmt).first()
+        case = session.exec(stmt.with_for_update()).first()
+    else:
+        case = _remembered(session, "shared", actor, case_id, lambda: session.exec(stmt).first())
     if case is None:
+        session.info.get("care.access", {}).pop(("shared", actor, case_id), None)
         raise NotPermitted(_("No such case, or you are not permitted to see it."))
     return case
 
@@ -138,9 +186,11 @@ def case_get(session: Session, actor: Actor, case_id: int, *, for_update: bool =
     """The case, if this actor may see it; the same error whether it is missing or hidden."""
     stmt = select(Case).where(Case.id == case_id, case_scope(actor))
     if for_update:
-        stmt = stmt.with_for_update()
-    case = session.exec(stmt).first()
+        case = session.exec(stmt.with_for_update()).first()
+    else:
+        case = _remembered(session, "staff", actor, case_id, lambda: session.exec(stmt).first())
     if case is None:
+        session.info.get("care.access", {}).pop(("staff", actor, case_id), None)
         raise NotPermitted(_("No such case, or you are not permitted to see it."))
     return case
 
@@ -163,14 +213,8 @@ def identity_scope(actor: Actor):
     - partners: only through an accepted referral that shares identity, and with that same
       consent to sharing.
     """
-    clauses = []
-    if actor.has(Role.COORDINATOR) and actor.programme_ids:
-        clauses.append(Case.programme_id.in_(actor.programme_ids))
-    if actor.has(Role.FOCAL_POINT) and actor.programme_ids and actor.countries:
-        clauses.append(and_(
-            Case.programme_id.in_(actor.programme_ids),
-            or_(Case.host_country.in_(actor.countries),
-                and_(Case.return_country.in_(actor.countries), sharing_consented()))))
+    clauses = _staff_clause(actor, lambda countries: or_(
+        Case.host_country.in_(countries), and_(Case.return_country.in_(countries), sharing_consented())))
     if actor.has(Role.PARTNER) and actor.partner_id is not None:
         clauses.append(and_(
             sharing_consented(),
@@ -184,7 +228,8 @@ def may_see_identity(actor: Actor, case: Case) -> bool:
     session = object_session(case)
     if session is None or case.id is None:
         raise ValueError("may_see_identity needs a case loaded from the database")
-    return session.exec(select(Case.id).where(Case.id == case.id, identity_scope(actor))).first() is not None
+    return _remembered(session, "identity", actor, case.id, lambda: session.exec(
+        select(Case.id).where(Case.id == case.id, identity_scope(actor))).first() is not None)
 
 
 def identity_hidden_reason(actor: Actor, case: Case) -> str:
@@ -193,10 +238,6 @@ def identity_hidden_reason(actor: Actor, case: Case) -> str:
         return _("The referral does not share the person's identity with your organisation, or the person "
                  "did not consent to sharing it.")
     return _("The person did not consent to sharing their identity with the return country.")
-
-
-def is_coordinator_of(actor: Actor, programme_id: int) -> bool:
-    return actor.has(Role.COORDINATOR) and programme_id in actor.programme_ids
 
 
 def require_programme(actor: Actor, programme_id: int, *roles: Role) -> None:
@@ -227,21 +268,73 @@ def referred_plan_line_ids(session: Session, actor: Actor, case: Case) -> frozen
 def may_refer(actor: Actor, case: Case) -> bool:
     """Who refers a case to a partner and manages its referrals (the sender side): the coordinators
     of the case's programme and the focal points of its host country, who prepared the return."""
-    if is_coordinator_of(actor, case.programme_id):
-        return True
-    return (actor.has(Role.FOCAL_POINT) and case.programme_id in actor.programme_ids
-            and case.host_country in actor.countries)
+    return works_on(actor, case, Side.DEPARTURE)
 
 
 def field_case_get(session: Session, actor: Actor, case_id: int, *, for_update: bool = False) -> Case:
     """A case whose field work this actor does: contacts, drafts of its follow-up and contact forms.
 
-    The return side of the case (`care.sides.works_on`), or a partner whose organisation holds
+    The return side of the case (`works_on`), or a partner whose organisation holds
     some of the case's follow-ups through an accepted referral; the same error otherwise.
     """
-    from care.sides import Side, works_on
-
     case = shared_case_get(session, actor, case_id, for_update=for_update)
     if works_on(actor, case, Side.ARRIVAL) or referred_followup_months(session, actor, case):
         return case
     raise NotPermitted(_("No such case, or you are not permitted to see it."))
+
+
+# --- the two sides of a return ---------------------------------------------------------
+# The host country prepares a return, the return country receives it. Seeing a case
+# (`case_scope`) is not enough to work on it: the pre-departure checklist belongs to the
+# host side, the arrival checklist and every follow-up to the return side. A focal point
+# for Spain sees a case returning to Nigeria, but never how the person is doing after
+# return; the coordinators of the programme work on both sides.
+
+
+class Side(StrEnum):
+    DEPARTURE = "departure"  # the host country
+    ARRIVAL = "arrival"  # the return country
+
+
+def works_on(actor: Actor, case: Case, side: Side) -> bool:
+    if is_coordinator_of(actor, case.programme_id):
+        return True
+    return is_focal_point_for(actor, case.programme_id,
+                              case.host_country if side == Side.DEPARTURE else case.return_country)
+
+
+def require_side(actor: Actor, case: Case, side: Side) -> None:
+    if not works_on(actor, case, side):
+        raise NotPermitted(
+            _("Only the coordinators and the focal points of the host country work on the pre-departure side.")
+            if side == Side.DEPARTURE else
+            _("Only the coordinators and the focal points of the return country work on the arrival and the "
+              "follow-ups."))
+
+
+def return_side_scope(actor: Actor):
+    """A WHERE clause on `Case`: the cases whose arrival and follow-ups this actor works on."""
+    clauses = _staff_clause(actor, lambda countries: Case.return_country.in_(countries))
+    return or_(*clauses) if clauses else false()
+
+
+# --- registering referrals -------------------------------------------------------------
+
+
+def require_programme_staff(actor: Actor, programme_id: int) -> None:
+    """A coordinator or focal point of the programme (who registers referrals for it)."""
+    require_programme(actor, programme_id, Role.COORDINATOR, Role.FOCAL_POINT)
+
+
+def host_countries_for(actor: Actor, programme_id: int, host_countries) -> tuple[str, ...]:
+    """The programme's host countries this actor registers referrals for: all of them for its
+    coordinators, their own for its focal points, none for anyone else."""
+    if is_coordinator_of(actor, programme_id):
+        return tuple(host_countries)
+    return tuple(c for c in host_countries if is_focal_point_for(actor, programme_id, c))
+
+
+def may_add_organisation_in(actor: Actor, country: str) -> bool:
+    """Administrators and coordinators add referring organisations anywhere, focal points in
+    their own countries only."""
+    return actor.has(Role.ADMIN, Role.COORDINATOR) or (actor.has(Role.FOCAL_POINT) and country in actor.countries)

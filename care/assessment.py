@@ -24,13 +24,12 @@ from care.i18n import N_, _, fmt_date
 from care.path import stage_move
 from care.sections import Section, Table
 from care.text import NOTE_MAX, checked_text, cleaned_text, text_problem
-from care.vocab import Stage, label, stage_label
+from care.vocab import DIMENSIONS, RISK_LEVELS, Stage, label, stage_label
 from db.models import Case, Mitigation, NeedRating, NeedsAssessment, RiskAssessment, RiskFactorRating, User
 
 # --- codes (stored as they are; labels translated at display) --------------------------
 
 RATINGS = {"none": N_("None"), "low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
-RISK_LEVELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
 
 # In the order the form asks them (and the demo data draws them: keep it).
 RISK_FACTORS = {
@@ -55,7 +54,6 @@ RISK_SOURCES = {
 
 # The three dimensions of IOM's integrated approach to reintegration; the plan is built
 # from them (care.vocab.PLAN_CATEGORIES uses the same codes).
-DIMENSIONS = {"economic": N_("Economic"), "social": N_("Social"), "psychosocial": N_("Psychosocial")}
 
 # area: (dimension, label). Education or vocational training counts as economic: for
 # the people this programme serves it is above all the way to an income.
@@ -492,7 +490,7 @@ def assessment_mark_assessed(session: Session, actor: Actor, case_id: int) -> Ca
     require_programme(actor, case.programme_id, Role.COORDINATOR)
     if case.stage == Stage.ASSESSED:
         raise DomainError(_("This case is already assessed."))
-    return stage_move(session, actor, case, Stage.ASSESSED)
+    return stage_move(session, actor, case, Stage.ASSESSED, missing=assessed_missing(session, case))
 
 
 # --- reads ---------------------------------------------------------------------------

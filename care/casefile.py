@@ -16,15 +16,15 @@ from datetime import datetime
 from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
-from care import assessment, contacts, followups, htcds_details, intake, journey, minors, plans, referrals
+from care import assessment, contacts, followups, htcds_details, intake, journey, minors, plan_views, referrals
 from care.audit import audit_view
 from care.access import Actor, Role, case_get, identity_hidden_reason, is_coordinator_of, may_see_identity
 from care.countries import country_name
 from care.i18n import N_, _, fmt_date
-from care.path import next_stage_missing
+from care.stage_rules import next_stage_missing
 from care.programmes import programme_settings
 from care.sections import Section
-from care.vocab import CLOSING_REASONS, Stage, label, stage_label
+from care.vocab import CLOSING_REASONS, RISK_LEVELS, Stage, label, stage_label
 from db.models import AuditEvent, Case, User
 
 # What each stage module adds to the case file and the PDF, in path order. Each takes
@@ -33,7 +33,7 @@ SECTION_PROVIDERS: list[Callable[[Session, Actor, Case], Section | None]] = [
     intake.case_section,
     htcds_details.case_section,
     assessment.case_section,
-    plans.case_section,
+    plan_views.plan_section,
     journey.case_section,
     referrals.case_section,
     followups.case_section,
@@ -92,7 +92,6 @@ ACTION_PHRASES = {
 # The moves whose reason the timeline shows (care/casemove.py, care/subject_rights.py).
 REASONED = ("case.reassign", "case.move_return", "case.move_programme", "case.erasure_request")
 
-RISK_LEVELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
 
 # Field names an edit lists, in words.
 FIELD_LABELS = {

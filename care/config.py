@@ -12,9 +12,12 @@ import binascii
 import math
 import os
 import tomllib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_COOKIE_KEY = "demo-only-cookie-key-not-for-real-data"
@@ -31,31 +34,75 @@ class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete; the app must not start."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str
-    demo: bool
-    cookie_key: str
-    cookie_name: str
-    cookie_expiry_days: float
-    idle_minutes: float
-    max_failed_logins: int
-    data_key: str = ""  # Fernet key that encrypts identifying data (CARE_DATA_KEY)
-    data_keys_old: tuple[str, ...] = ()  # earlier keys, still read during a rotation
-    second_factor_all: bool = False  # CARE_SECOND_FACTOR=all: every user, not only the roles that read identity
+def _comma_list(value) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(k.strip() for k in value.split(",") if k.strip())
+    return tuple(value or ())
+
+
+CommaList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_list)]
+
+
+def _env(name: str, default=None, **kw):
+    """A setting read from the environment variable `name` (or the same key in secrets.toml)."""
+    return Field(default, validation_alias=name, **kw)
+
+
+class Settings(BaseSettings):
+    """Typed settings: a value of the wrong type is refused with the variable's name
+    (`load_settings` turns pydantic's error into a `ConfigError`). The environment comes
+    first, then `.streamlit/secrets.toml` (same names), then the defaults here; an empty
+    variable counts as unset."""
+
+    model_config = SettingsConfigDict(frozen=True, env_ignore_empty=True, extra="ignore", populate_by_name=True)
+
+    database_url: str = _env("DATABASE_URL", "")
+    demo: bool = _env("CARE_DEMO", False)
+    cookie_key: str = _env("CARE_COOKIE_KEY", "")
+    cookie_name: str = _env("CARE_COOKIE_NAME", "care_session")
+    cookie_expiry_days: float = _env("CARE_COOKIE_EXPIRY_DAYS", 0.5, gt=0)
+    idle_minutes: float = _env("CARE_IDLE_MINUTES", 30.0, gt=0)
+    max_failed_logins: int = _env("CARE_MAX_FAILED_LOGINS", 5, ge=1)
+    data_key: str = _env("CARE_DATA_KEY", "")  # Fernet key that encrypts identifying data
+    data_keys_old: CommaList = _env("CARE_DATA_KEYS_OLD", ())  # earlier keys, still read during a rotation
+    # CARE_SECOND_FACTOR=all: every user, not only the roles that read identity
+    second_factor_all: Annotated[bool, BeforeValidator(lambda v: v if isinstance(v, bool)
+                                                       else str(v).strip().lower() == "all")] = _env(
+        "CARE_SECOND_FACTOR", False)
     # The owner role's URL for `python -m care migrate` and restores (DDL); the app's own
     # DATABASE_URL then names a role that cannot change the schema. Empty: DATABASE_URL.
-    migrate_url: str = ""
-    app_role: str = ""  # the role `migrate` grants the app's rights to (PostgreSQL), if any
-    backup_key: str = ""  # seals backups (CARE_BACKUP_KEY), never the data key
-    backup_keys_old: tuple[str, ...] = ()  # earlier backup keys, to restore older backups
-    backup_dir: str = ""  # where `backup` writes (default: backups/ beside the code)
-    backup_keep: int = 14  # how many backups `backup --rotate` keeps
+    migrate_url: str = _env("CARE_MIGRATE_DATABASE_URL", "")
+    app_role: str = _env("CARE_APP_ROLE", "")  # the role `migrate` grants the app's rights to (PostgreSQL), if any
+    backup_key: str = _env("CARE_BACKUP_KEY", "")  # seals backups, never the data key
+    backup_keys_old: CommaList = _env("CARE_BACKUP_KEYS_OLD", ())  # earlier backup keys, to restore older backups
+    backup_dir: str = _env("CARE_BACKUP_DIR", "")  # where `backup` writes (default: backups/ beside the code)
+    backup_keep: int = _env("CARE_BACKUP_KEEP", 14, ge=1)  # how many backups `backup --rotate` keeps
+    draft_days: int = _env("CARE_DRAFT_DAYS", 14, ge=1)  # a draft nobody logged is deleted after this many days
 
     @property
     def owner_url(self) -> str:
         return self.migrate_url or self.database_url
-    draft_days: int = 14  # a draft nobody logged is deleted after this many days (CARE_DRAFT_DAYS)
+
+    @field_validator("cookie_key", "data_key", "backup_key", "database_url", "migrate_url", "app_role",
+                     "backup_dir", "cookie_name", mode="after")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        return value.strip()
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        return init_settings, env_settings, _SecretsToml(settings_cls)
+
+
+class _SecretsToml(PydanticBaseSettingsSource):
+    """`.streamlit/secrets.toml` (or CARE_SECRETS_FILE): the same names as the environment."""
+
+    def get_field_value(self, field, field_name):  # required by the base class; __call__ does the work
+        return None, field_name, False
+
+    def __call__(self) -> dict:
+        return {k: v for k, v in _secrets_file().items() if v not in ("", None)}
 
 
 def _secrets_file() -> dict:
@@ -66,10 +113,6 @@ def _secrets_file() -> dict:
         return tomllib.load(fh)
 
 
-def _truthy(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
 def default_sqlite_url() -> str:
     data = ROOT / "data"
     data.mkdir(mode=0o700, exist_ok=True)
@@ -78,38 +121,28 @@ def default_sqlite_url() -> str:
     return f"sqlite:///{data / 'care.db'}"
 
 
+def _refusal(err: ValidationError) -> str:
+    """Pydantic's errors in one sentence per variable: its name, what is wrong, what was given."""
+    lines = []
+    for e in err.errors():
+        name = ".".join(str(part) for part in e["loc"]) or "settings"
+        lines.append(f"{name}: {e['msg']} (got {e.get('input')!r}).")
+    return " ".join(lines)
+
+
 def load_settings() -> Settings:
-    """Build settings from the environment first, then secrets.toml, then defaults."""
-    secrets = _secrets_file()
-
-    def get(name: str, default: str | None = None) -> str | None:
-        return os.environ.get(name) or secrets.get(name) or default
-
-    demo = _truthy(get("CARE_DEMO", "0"))
-    cookie_key = get("CARE_COOKIE_KEY") or (DEMO_COOKIE_KEY if demo else "")
-    data_key = (get("CARE_DATA_KEY") or (DEMO_DATA_KEY if demo else "")).strip()
-    old_keys = tuple(k.strip() for k in (get("CARE_DATA_KEYS_OLD") or "").split(",") if k.strip())
-    backup_key = (get("CARE_BACKUP_KEY") or (DEMO_BACKUP_KEY if demo else "")).strip()
-    old_backup_keys = tuple(k.strip() for k in (get("CARE_BACKUP_KEYS_OLD") or "").split(",") if k.strip())
-    return Settings(
-        database_url=get("DATABASE_URL") or default_sqlite_url(),
-        demo=demo,
-        cookie_key=cookie_key,
-        cookie_name=get("CARE_COOKIE_NAME", "care_session"),
-        cookie_expiry_days=float(get("CARE_COOKIE_EXPIRY_DAYS", "0.5")),
-        idle_minutes=float(get("CARE_IDLE_MINUTES", "30")),
-        max_failed_logins=int(get("CARE_MAX_FAILED_LOGINS", "5")),
-        data_key=data_key,
-        data_keys_old=old_keys,
-        second_factor_all=(get("CARE_SECOND_FACTOR", "") or "").strip().lower() == "all",
-        migrate_url=get("CARE_MIGRATE_DATABASE_URL") or "",
-        app_role=get("CARE_APP_ROLE") or "",
-        backup_key=backup_key,
-        backup_keys_old=old_backup_keys,
-        backup_dir=get("CARE_BACKUP_DIR") or "",
-        backup_keep=int(get("CARE_BACKUP_KEEP", "14")),
-        draft_days=int(get("CARE_DRAFT_DAYS", "14")),
-    )
+    """Settings from the environment first, then secrets.toml, then defaults; in demo mode the
+    published demo keys fill in what is missing. A badly typed value is a `ConfigError`
+    naming the variable."""
+    try:
+        s = Settings()
+    except ValidationError as err:
+        raise ConfigError(_refusal(err)) from None
+    demo_defaults = {"cookie_key": DEMO_COOKIE_KEY, "data_key": DEMO_DATA_KEY, "backup_key": DEMO_BACKUP_KEY}
+    filled = {"database_url": s.database_url or default_sqlite_url()}
+    if s.demo:
+        filled |= {name: value for name, value in demo_defaults.items() if not getattr(s, name)}
+    return s.model_copy(update=filled)
 
 
 def backup_keys(s: Settings) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from care.errors import Problems
 from care.i18n import N_, _, fmt_date
 from care.safecontact import require_acknowledged
 from care.sections import Section, Table
-from care.sides import Side, return_side_scope, works_on
+from care.access import Side, return_side_scope, works_on
 from care.text import checked_text
 from care.vocab import OPEN_STAGES, label
 from db.models import Case, Contact, FollowUp, User

@@ -16,6 +16,7 @@ from care.access import Actor, Role, case_get, require_programme
 from care.concurrency import claim
 from care.errors import DomainError, Problems
 from care.i18n import _
+from care.intake import eligible_missing
 from care.path import stage_move
 from care.text import checked_text
 from care.vocab import CLOSING_REASONS, Stage
@@ -44,7 +45,7 @@ def eligibility_decide(session: Session, actor: Actor, case_id: int, *, eligible
     claim(session, actor, Case, {"id": case.id}, expected_version)
     session.refresh(case)
     if eligible:
-        return stage_move(session, actor, case, Stage.ELIGIBLE)
+        return stage_move(session, actor, case, Stage.ELIGIBLE, missing=eligible_missing(session, case))
     case.ineligible_reason = reason
     referral = session.exec(select(Referral).where(Referral.case_id == case.id)).first()
     if referral is not None:
@@ -79,4 +80,4 @@ def case_close(session: Session, actor: Actor, case_id: int, *, reason: str, not
     if reason == "withdrew_consent" and case.followup_consent_withdrawn_on is None:
         case.followup_consent_withdrawn_on = on
         case.consent_followup = False
-    return stage_move(session, actor, case, Stage.CLOSED, detail={"reason": reason})
+    return stage_move(session, actor, case, Stage.CLOSED, missing=[], detail={"reason": reason})

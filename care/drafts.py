@@ -22,7 +22,7 @@ from care.audit import audit_record
 from care.config import settings
 from care.errors import DomainError
 from care.i18n import _
-from care.sides import Side, require_side
+from care.access import Side, require_side
 from db.models import Draft, utcnow
 
 # The forms that keep drafts, and the side of the return each belongs to.

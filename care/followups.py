@@ -33,9 +33,9 @@ from care.schedule import (
 )
 from care.safecontact import require_acknowledged
 from care.sections import Section, Table
-from care.sides import Side, require_side, return_side_scope, works_on
+from care.access import Side, require_side, return_side_scope, works_on
 from care.text import checked_text, cleaned_text, searchable, text_problem
-from care.vocab import PLAN_SUBCATEGORIES, Stage, label
+from care.vocab import DIMENSIONS, PLAN_SUBCATEGORIES, Stage, label
 from db.models import Case, FollowUp, FollowUpLineProgress, FollowUpScore, Plan, PlanLine, utcnow
 
 MODES = {
@@ -58,7 +58,6 @@ ALARMS = {
 }
 
 # The reintegration sustainability check: three dimensions, a few questions each, 1 to 5.
-DIMENSIONS = {"economic": N_("Economic"), "social": N_("Social"), "psychosocial": N_("Psychosocial")}
 SCORE_ITEMS = {
     "economic": ("income_source", "debt_managed"),
     "social": ("housing_stable", "social_support", "documents_ok"),

@@ -36,7 +36,7 @@ from care.i18n import N_, _
 from care.programmes import ProgrammeSettings, programme_settings
 from care.smallcells import Cell, Kind, Row, Table, disclose, number, people
 from care.sqlfuncs import days_between, json_values
-from care.vocab import EXPLOITATION_FORMS, PLAN_CATEGORIES, PLAN_SUBCATEGORIES, SEX, Stage, label, stage_label
+from care.vocab import DIMENSIONS, EXPLOITATION_FORMS, PLAN_CATEGORIES, PLAN_SUBCATEGORIES, SEX, Stage, label, stage_label
 from db.models import (
     Activity, ActivityModule, ActivityParticipants, Case, FollowUp, FollowUpScore, PartnerOrganisation, Payment, Plan,
     PlanLine, Referral, TrainingModule,
@@ -66,7 +66,6 @@ AGE_GROUPS = {  # code: (label, lowest age, highest age)
 ALARMS = followups.ALARMS  # one list, one wording: the follow-up log's
 
 # The dimensions of the reintegration sustainability check.
-SCORE_DIMENSIONS = followups.DIMENSIONS
 
 # A plan's current revision (draft, submitted or approved) is what is planned.
 PLANNED = ("draft", "submitted", "approved")
@@ -360,14 +359,14 @@ def _scores_table(session: Session, scope: _Scope) -> Table:
     rows = []
     for m in sorted(scored):
         cells = [people(scored[m])]
-        for dim in SCORE_DIMENSIONS:
+        for dim in DIMENSIONS:
             mean, n = means.get((m, dim), (None, 0))
             cells.append(Cell(mean, Kind.SCORE, n))
         rows.append(Row(str(m), _("Month {n} after return").format(n=m),
                         tuple(cells)))
     return Table(
         "scores", "reintegration", _("Reintegration scores over time after return"), _("Follow-up"),
-        (_("People scored"), *(_(t) for t in SCORE_DIMENSIONS.values())), tuple(rows), chart="scores",
+        (_("People scored"), *(_(t) for t in DIMENSIONS.values())), tuple(rows), chart="scores",
         note=_("Average score of the reintegration sustainability check, from 1 (poor) to 5 (good), "
                "by dimension, at each scheduled follow-up done."))
 

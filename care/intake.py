@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from care import identity as ident
 from care.casecodes import case_code_next
-from care.access import Actor, Role, case_get, is_coordinator_of, require
+from care.access import Actor, Role, case_get, host_countries_for, require, require_programme_staff
 from care.audit import audit_record
 from care.concurrency import claim
 from care.countries import country_name, is_country, is_eu_member, language_name
@@ -65,10 +65,6 @@ VULNERABILITIES = {
     "MentalHealth": N_("Mental health"), "Migration": N_("Migration"), "Homelessness": N_("Homelessness"),
     "AbuseSocialMedia": N_("Abuse on social media"), "AbusePhysical": N_("Physical abuse"),
     "Education": N_("Education"), "WorkEnvironment": N_("Work environment"),
-}
-REFERRAL_OUTCOMES = {
-    "case": N_("Case opened"), "no_consent": N_("No consent to data processing"),
-    "not_eligible": N_("Not eligible"), "declined": N_("Declined"), "pending": N_("Pending"),
 }
 
 
@@ -202,7 +198,7 @@ def eligibility(programme: ProgrammeSettings, *, return_country: str, referral_d
 
 
 def eligible_missing(session: Session, case: Case) -> list[str]:
-    """What stands between a case and the stage "eligible" (`path._entry_checks`)."""
+    """What stands between a case and the stage "eligible" (`stage_rules.ENTRY_CHECKS`)."""
     programme = programme_settings(session, case.programme_id)
     return [c.text for c in eligibility(programme, return_country=case.return_country,
                                         referral_date=case.referral_date, consent_on=case.consent_processing_on)
@@ -219,26 +215,12 @@ def eligibility_of(session: Session, actor: Actor, case_id: int) -> list[Criteri
 def eligibility_preview(session: Session, actor: Actor, *, programme_id: int, return_country: str,
                         referral_date: date) -> list[Criterion]:
     """The criteria for a referral being typed in (consent is asked further down the form)."""
-    require_programme_member(actor, programme_id)
+    require_programme_staff(actor, programme_id)
     return eligibility(programme_settings(session, programme_id), return_country=return_country,
                        referral_date=referral_date, with_consent=False)
 
 
 # --- who may register ---------------------------------------------------------------
-
-
-def require_programme_member(actor: Actor, programme_id: int) -> None:
-    if not actor.has(Role.COORDINATOR, Role.FOCAL_POINT) or programme_id not in actor.programme_ids:
-        raise NotPermitted(_("You are not permitted to work on this programme."))
-
-
-def _host_countries_for(actor: Actor, programme: ProgrammeSettings) -> tuple[str, ...]:
-    """Coordinators register for every host country; a focal point for their own only."""
-    if is_coordinator_of(actor, programme.id):
-        return programme.host_countries
-    if actor.has(Role.FOCAL_POINT) and programme.id in actor.programme_ids:
-        return tuple(c for c in programme.host_countries if c in actor.countries)
-    return ()
 
 
 def intake_programmes(session: Session, actor: Actor) -> list[ProgrammeChoice]:
@@ -247,7 +229,7 @@ def intake_programmes(session: Session, actor: Actor) -> list[ProgrammeChoice]:
         return []
     choices = []
     for p in sorted(programmes_for(session, actor), key=lambda p: p.end_date, reverse=True):
-        hosts = _host_countries_for(actor, p)
+        hosts = host_countries_for(actor, p.id, p.host_countries)
         if hosts:
             choices.append(ProgrammeChoice(p.id, p.code, p.name, p.start_date, p.end_date, hosts, p.return_countries))
     return choices
@@ -409,12 +391,12 @@ def referral_register(session: Session, actor: Actor, *, programme_id: int, host
     saves.
     """
     programme = programme_settings(session, programme_id)
-    require_programme_member(actor, programme.id)
+    require_programme_staff(actor, programme.id)
     host = host_country.upper()
     problems = Problems()
     if host not in programme.host_countries:
         problems.add("host_country", _("Choose one of the programme's host countries."))
-    elif host not in _host_countries_for(actor, programme):
+    elif host not in host_countries_for(actor, programme.id, programme.host_countries):
         raise NotPermitted(_("You register referrals only for your own host countries."), field="host_country")
     _check_referral(session, programme, host, details, today=today, problems=problems)
     if consent.processing is None:

@@ -24,10 +24,11 @@ from care.days import latest_day
 from care.drafts import draft_discard
 from care.errors import DomainError, Problems
 from care.i18n import N_, _, fmt_date
-from care.path import missing_for, stage_move
+from care.minors_path import departed_missing as minor_departed_missing
+from care.path import stage_move
 from care.schedule import followups_schedule
 from care.sections import Section, Table
-from care.sides import Side, require_side, works_on
+from care.access import Side, require_side, works_on
 from care.text import cleaned_text, checked_text
 from care.vocab import Stage
 from db.models import Case, ChecklistItem, User
@@ -190,6 +191,11 @@ def departed_missing(session: Session, case: Case) -> list[str]:
     return missing
 
 
+def departure_missing(session: Session, case: Case) -> list[str]:
+    """Everything the departure waits for: the journey's own rule, and for a child the minors' procedure."""
+    return departed_missing(session, case) + minor_departed_missing(session, case)
+
+
 def follow_up_missing(session: Session, case: Case) -> list[str]:
     """The arrival recorded, and every needed arrival item done: the arrival assistance is over."""
     missing = [] if case.arrival_date else [_("the arrival date")]
@@ -203,7 +209,7 @@ def checklists(session: Session, actor: Actor, case_id: int) -> Checklists:
     rows = _rows(session, case.id)
     stage = Stage(case.stage)
     editable = frozenset(s for s in Side if works_on(actor, case, s) and stage in EDITABLE_STAGES[s])
-    all_missing = missing_for(session, case, Stage.DEPARTED) if stage in EDITABLE_STAGES[Side.DEPARTURE] else []
+    all_missing = departure_missing(session, case) if stage in EDITABLE_STAGES[Side.DEPARTURE] else []
     own = set(departed_missing(session, case))
     return Checklists(
         case_id=case.id, code=case.code, stage=case.stage, is_minor=case.is_minor,
@@ -398,7 +404,7 @@ def checklist_save(session: Session, actor: Actor, case_id: int, *, side: str, e
 
 
 def _enter_follow_up_when_ready(session: Session, actor: Actor, case: Case) -> None:
-    if case.stage == Stage.ARRIVED and not missing_for(session, case, Stage.FOLLOW_UP):
+    if case.stage == Stage.ARRIVED and not follow_up_missing(session, case):
         stage_move(session, actor, case, Stage.FOLLOW_UP, missing=[])
 
 
@@ -422,7 +428,8 @@ def case_depart(session: Session, actor: Actor, case_id: int, *, departure_date:
             p.add("departure_date", _("A pre-departure item was done after this date, on {date}.").format(
                 date=fmt_date(max(done))))
     p.raise_if_any()
-    stage_move(session, actor, case, Stage.DEPARTED, detail={"departure_date": departure_date.isoformat()})
+    stage_move(session, actor, case, Stage.DEPARTED, missing=departure_missing(session, case),
+               detail={"departure_date": departure_date.isoformat()})
     case.departure_date = departure_date
     session.add(case)
     return case
@@ -443,7 +450,7 @@ def case_arrive(session: Session, actor: Actor, case_id: int, *, arrival_date: d
         p.add("arrival_date", _("This date is before the departure ({date}).").format(
             date=fmt_date(case.departure_date)))
     p.raise_if_any()
-    stage_move(session, actor, case, Stage.ARRIVED, detail={"arrival_date": arrival_date.isoformat()})
+    stage_move(session, actor, case, Stage.ARRIVED, missing=[], detail={"arrival_date": arrival_date.isoformat()})
     case.arrival_date = arrival_date
     session.add(case)
     if case.consent_followup and case.followup_consent_withdrawn_on is None:

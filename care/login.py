@@ -29,6 +29,7 @@ from care.audit import audit_record
 from care.config import settings
 from care.i18n import _
 from care.passwords import check_password, hash_password
+from care.second_factor import verify
 from db.models import LoginThrottle, SignIn, User
 
 CLIENT_FREE_FAILURES = 5  # failures from one client before it has to wait
@@ -186,8 +187,6 @@ def second_factor_attempt(session: Session, *, user_id: int, sign_in_id: int, co
                           now: datetime | None = None) -> None:
     """The code asked after the password: a right one completes the sign-in, a wrong one counts as a
     failed login (the client waits, the account waits after too many)."""
-    from care.second_factor import verify
-
     now = now or datetime.now(UTC)
     wait = client_wait(session, client, now)
     if wait:
@@ -226,14 +225,6 @@ def sign_in_start(session: Session, actor: Actor, *, cookie_token: str, client: 
     audit_record(session, actor, "login", entity="user", entity_id=actor.id,
                  detail={"sign_in": row.id, "how": how, "client": client})
     return row.id
-
-
-def sign_in_cookie_set(session: Session, sign_in_id: int, cookie_token: str) -> None:
-    """The cookie of this sign-in (set after the sign-in started): only it may resume the sign-in."""
-    row = session.get(SignIn, sign_in_id)
-    if row is not None:
-        row.cookie_hash = cookie_hash(cookie_token)
-        session.add(row)
 
 
 def _idle_limit() -> timedelta:

@@ -24,7 +24,7 @@ from datetime import date
 
 from sqlmodel import Session, col, func, select
 
-from care import access
+from care import access, journey
 from care.access import Actor, Role
 from care.audit import audit_record
 from care.errors import DomainError, NotPermitted
@@ -32,17 +32,13 @@ from care.i18n import N_, _, fmt_date
 from care.programmes import programme_settings
 from care.sections import Section, Table
 from care.vocab import Stage, label
+from care.minors_path import (  # noqa: F401 (the rules of the path, imported from here too)
+    MINOR_ACTORS, _actor_rows, _coordinated, _stopped_message, departed_missing, plan_approved_missing, return_stopped,
+)
 from db.models import AuditEvent, Case, ChildView, MinorActor, MinorProcedure, User
 
 # --- codes (canonical home; the demo data uses the same values) ----------------------
 
-MINOR_ACTORS = {
-    "guardian": N_("Guardian"),
-    "child_protection_host": N_("Child-protection services, host country"),
-    "child_protection_return": N_("Child-protection services, return country"),
-    "judge_or_prosecutor": N_("Judge or prosecutor"),
-    "partner_organisation": N_("Partner organisation"),
-}
 # Always part of a child's return; the others only where one is involved.
 ALWAYS_REQUIRED = frozenset({"guardian", "child_protection_host", "child_protection_return"})
 NOT_REQUIRED_BY_DEFAULT = frozenset({"judge_or_prosecutor"})
@@ -97,63 +93,6 @@ def ages(case: Case, today: date) -> tuple[int | None, int | None]:
     if case.estimated_age is not None:
         return case.estimated_age, case.estimated_age + max(0, _full_years(case.referral_date, today))
     return None, None
-
-
-# --- the rules of the path -------------------------------------------------------------
-
-
-def return_stopped(session: Session, case: Case) -> bool:
-    """The best-interests decision says the child must not return."""
-    if not case.is_minor:
-        return False
-    proc = session.get(MinorProcedure, case.id)
-    return proc is not None and proc.bid_outcome == "no_return"
-
-
-def _stopped_message() -> str:
-    return _("the return is stopped: the best-interests decision says return is not in the child's best "
-             "interests (the case may stay open in the host country, or be closed)")
-
-
-def _coordinated(row: MinorActor) -> bool:
-    return row.contacted_on is not None and bool(row.agreed.strip())
-
-
-def _actor_rows(session: Session, case_id: int) -> list[MinorActor]:
-    order = {code: i for i, code in enumerate(MINOR_ACTORS)}
-    rows = session.exec(select(MinorActor).where(MinorActor.case_id == case_id)).all()
-    return sorted(rows, key=lambda r: (order.get(r.actor, len(order)), r.id))
-
-
-def plan_approved_missing(session: Session, case: Case) -> list[str]:
-    """No plan for a return that the best-interests decision has stopped."""
-    return [_stopped_message()] if return_stopped(session, case) else []
-
-
-def departed_missing(session: Session, case: Case) -> list[str]:
-    """Everything a child's departure still waits for, in plain words (nothing for adults)."""
-    if not case.is_minor:
-        return []
-    proc = session.get(MinorProcedure, case.id)
-    if proc is None:
-        return [_("best-interests decision not recorded"), _("family assessment in the return country not done"),
-                _("coordination with the actors in both countries not recorded"), _("no escort named")]
-    missing: list[str] = []
-    if proc.bid_outcome is None:
-        missing.append(_("best-interests decision not recorded"))
-    elif proc.bid_outcome == "no_return":
-        missing.append(_stopped_message())
-    if proc.family_outcome is None or proc.family_done_on is None:
-        missing.append(_("family assessment in the return country not done"))
-    elif proc.family_outcome == "negative":
-        missing.append(_("family assessment negative: the family cannot receive the child"))
-    for row in _actor_rows(session, case.id):
-        if row.required and not _coordinated(row):
-            missing.append(_("{actor} not yet coordinated").format(
-                actor=label(MINOR_ACTORS, row.actor)))
-    if not (proc.escort_kind and proc.escort_name.strip()):
-        missing.append(_("no escort named"))
-    return missing
 
 
 # --- indicators ------------------------------------------------------------------------
@@ -302,8 +241,6 @@ def _history(session: Session, case_id: int) -> list[str]:
 
 def minor_file(session: Session, actor: Actor, *, case_id: int, today: date, show_names: bool = False) -> MinorFile:
     """Everything the minors' page shows; the names only on request, and then audited."""
-    from care.path import missing_for
-
     case = minor_case(session, actor, case_id)
     stage = Stage(case.stage)
     at_referral, now = ages(case, today)
@@ -314,7 +251,7 @@ def minor_file(session: Session, actor: Actor, *, case_id: int, today: date, sho
         age_at_referral=at_referral, age_today=now, followup_months=settings.followup_months,
         followup_months_minor=settings.followup_months_minor, opened=proc is not None,
         names_shown=show_names and proc is not None,
-        departure_missing=tuple(missing_for(session, case, Stage.DEPARTED)) if stage in BEFORE_DEPARTURE else (),
+        departure_missing=tuple(journey.departure_missing(session, case)) if stage in BEFORE_DEPARTURE else (),
         return_stopped=return_stopped(session, case),
         before_departure=stage in BEFORE_DEPARTURE,
         handover_allowed=stage in DEPARTED_OR_LATER, closed=stage in ENDED,

@@ -11,18 +11,17 @@ from care.access import Actor, Role, case_scope
 from care.contacts import Unreached, last_contacts, unreached_cases
 from care.flags import flags_by_case
 from care.followups import AlarmOpen, alarms_open
-from care.schedule import followup_label
+from care.schedule import DUE_WITHIN_DAYS, followup_label
 from care.journey import JourneyComing, journeys_coming
 from care.referrals import (
     AssignedFollowUp, ReferralAttention, ReferralOffer, SharedLine, partner_followups_due, partner_lines_to_deliver,
     referrals_for_partner, referrals_needing_attention,
 )
-from care.sides import return_side_scope
+from care.access import return_side_scope
 from care.caselist import RISK_ORDER, urgency_order
 from care.vocab import OPEN_STAGES, Stage
 from db.models import Case, FollowUp, Plan
 
-DUE_WITHIN_DAYS = 7
 LIST_LIMIT = 50  # rows per list on Home: the most urgent first
 
 

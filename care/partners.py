@@ -156,14 +156,6 @@ def partner_set_active(session: Session, actor: Actor, *, partner_id: int, activ
     return _rows(session, [org])[0]
 
 
-def partner_retire(session: Session, actor: Actor, *, partner_id: int, version: int) -> PartnerRow:
-    return partner_set_active(session, actor, partner_id=partner_id, active=False, version=version)
-
-
-def partner_reactivate(session: Session, actor: Actor, *, partner_id: int, version: int) -> PartnerRow:
-    return partner_set_active(session, actor, partner_id=partner_id, active=True, version=version)
-
-
 def service_add(session: Session, actor: Actor, *, partner_id: int, kind: str, note: str = "") -> ServiceRow:
     """A kind of help the organisation offers (a plan line kind; its category follows from it)."""
     require(actor, Role.ADMIN)

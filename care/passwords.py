@@ -1,4 +1,4 @@
-"""Password hashing and the password rules (length, not the name, not a common one)."""
+"""Password hashing and the password rules (length, not the name, not easy to guess: zxcvbn)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,15 @@ import secrets
 import unicodedata
 
 import bcrypt
+from zxcvbn import zxcvbn
 
 from care.i18n import _
 
 MIN_LENGTH = 12
 
-# The most common passwords of public breach lists (top entries), lower-cased.
-COMMON_PASSWORDS = frozenset(
-    """123456 123456789 12345678 password qwerty123 qwerty 1q2w3e4r 111111 12345 1234567890
-    123123 000000 iloveyou 1234567 password1 123321 654321 qwertyuiop 123456a a123456 abc123
-    password123 welcome welcome1 admin admin123 letmein monkey dragon football baseball
-    sunshine princess azerty azertyuiop motdepasse soleil bonjour changeme passw0rd
-    trustno1 superman 1qaz2wsx qazwsx michael shadow master jennifer hunter2 whatever
-    passwordpassword 123456789012 qwertyqwerty""".split()
-)
+# zxcvbn's score (0-4) below which a password is refused as too easy to guess: its lists
+# of common passwords, words, names and keyboard patterns, with digits and l33t added.
+MIN_STRENGTH = 3
 
 
 def hash_password(password: str) -> str:
@@ -44,11 +39,11 @@ def password_problem(password: str, *, username: str = "", name: str = "") -> st
     if len(password.encode("utf-8")) > 72:
         return _("The password is too long (at most 72 bytes).")
     lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or lowered.rstrip("0123456789!") in COMMON_PASSWORDS:
-        return _("This password is too common.")
     parts = [p for p in [username, *name.split()] if len(p) >= 3]
     if any(p.lower() in lowered for p in parts):
         return _("The password must not contain your name or username.")
+    if zxcvbn(password, user_inputs=parts)["score"] < MIN_STRENGTH:
+        return _("This password is too common.")
     return None
 
 

@@ -2,13 +2,12 @@
 
 Each stage module owns the rule for entering its stage (what must be done first) and
 calls `stage_move` with the list of what is missing; this module refuses the move if the
-list is not empty or the step is not on the path, and records it.
-`next_stage_missing` gathers those rules so the case file can say what is still missing.
+list is not empty or the step is not on the path, and records it. It imports no stage
+module: the stages depend on the path, never the other way round. `care.stage_rules`
+gathers every stage's rules so the case file can say what is still missing.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlmodel import Session
 
@@ -41,50 +40,14 @@ NEXT_ON_PATH: dict[Stage, Stage] = {
     Stage.ARRIVED: Stage.FOLLOW_UP,
 }
 
-Check = Callable[[Session, Case], list[str]]
-
-
-def _entry_checks() -> dict[Stage, list[Check]]:
-    """What must be true before a case enters a stage: one function per rule, by module.
-
-    Listed here explicitly (not registered on import) so that no rule can silently drop
-    out because its module was not imported.
-    """
-    from care import assessment, intake, journey, minors, plans
-
-    return {
-        Stage.ELIGIBLE: [intake.eligible_missing],
-        Stage.ASSESSED: [assessment.assessed_missing],
-        Stage.PLAN_APPROVED: [assessment.plan_approval_missing, plans.plan_approved_missing,
-                              minors.plan_approved_missing],
-        Stage.DEPARTED: [journey.departed_missing, minors.departed_missing],
-        Stage.FOLLOW_UP: [journey.follow_up_missing],
-    }
-
-
-def missing_for(session: Session, case: Case, target: Stage) -> list[str]:
-    """Everything still missing before `case` may enter `target`, in plain words."""
-    missing: list[str] = []
-    for check in _entry_checks().get(target, []):
-        missing.extend(check(session, case))
-    return missing
-
-
-def next_stage_missing(session: Session, case: Case) -> tuple[Stage | None, list[str]]:
-    target = NEXT_ON_PATH.get(Stage(case.stage))
-    if target is None:
-        return None, []
-    return target, missing_for(session, case, target)
-
-
-def stage_move(session: Session, actor: Actor, case: Case, target: Stage, *, missing: list[str] | None = None,
+def stage_move(session: Session, actor: Actor, case: Case, target: Stage, *, missing: list[str],
                detail: dict | None = None) -> Case:
-    """Move `case` to `target` if the step is on the path and nothing is missing."""
+    """Move `case` to `target` if the step is on the path and nothing is `missing` (what the
+    stage's own rules, `care.stage_rules.ENTRY_CHECKS`, say is still to do)."""
     current = Stage(case.stage)
     if target not in TRANSITIONS[current]:
         raise DomainError(_("A case at stage “{current}” cannot move to “{target}”.").format(
             current=stage_label(current), target=stage_label(target)))
-    missing = missing if missing is not None else missing_for(session, case, target)
     if missing:
         raise DomainError(_("Not yet: {missing}").format(missing="; ".join(missing)), field="stage")
     case.stage = target.value

@@ -24,7 +24,7 @@ from care.persontext import CATALOGS, documents_language
 from care.plan_views import _revisions
 from care.programmes import programme_settings
 from care.schedule import schedule_months
-from care.sides import Side, require_side, works_on
+from care.access import Side, require_side, works_on
 from db.models import Case, FollowUp, PartnerOrganisation, PartnerReferral
 
 DOCUMENTS = {
@@ -152,11 +152,3 @@ def person_document_data(session: Session, actor: Actor, case_id: int, document:
         person_name=name, return_country=case.return_country, calendar=_calendar(session, case),
         contacts=_contacts(session, case), currency=currency, plan_lines=plan_lines, plan_total=total,
         plan_approved=approved)
-
-
-def person_document_pdf(session: Session, actor: Actor, case_id: int, document: str, *,
-                        language: str | None = None) -> bytes:
-    """The document as PDF bytes (see `person_document_data` for who may and what is audited)."""
-    from care.pdf.person import render  # fpdf2 and the fonts load only when a document is made
-
-    return render(person_document_data(session, actor, case_id, document, language=language))

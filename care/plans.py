@@ -29,10 +29,10 @@ from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
 from care.days import latest_day
 from care.i18n import N_, _, fmt_date, fmt_money
+from care.minors_path import plan_approved_missing as minor_plan_approved_missing
 from care.path import stage_move
 from care.payments import monitoring_sync, paid_by_line
 from care.programmes import programme_settings
-from care.sections import Section
 from care.text import NOTE_MAX, checked_text
 from care.vocab import PLAN_SUBCATEGORIES, Stage, label
 from db.models import AuditEvent, Case, NeedRating, NeedsAssessment, PartnerOrganisation, Plan, PlanLine, utcnow
@@ -85,6 +85,13 @@ def subcategory_label(code: str) -> str:
 def plan_approved_missing(session: Session, case: Case) -> list[str]:
     approved = session.exec(select(Plan.id).where(Plan.case_id == case.id, Plan.status == PlanStatus.APPROVED)).first()
     return [] if approved else [_("an approved reintegration plan")]
+
+
+def plan_approval_all_missing(session: Session, case: Case) -> list[str]:
+    """Everything "plan approved" waits for: the assessment's rule (a high risk needs its
+    mitigation), an approved plan, and no best-interests decision against a child's return."""
+    return (assessment.plan_approval_missing(session, case) + plan_approved_missing(session, case)
+            + minor_plan_approved_missing(session, case))
 
 
 @dataclass(frozen=True)
@@ -462,7 +469,8 @@ def plan_approve(session: Session, actor: Actor, *, plan_id: int, expected_versi
     session.add(plan)
     session.flush()
     if case.stage == Stage.ASSESSED:
-        stage_move(session, actor, case, Stage.PLAN_APPROVED, detail={"plan_revision": plan.revision_no})
+        stage_move(session, actor, case, Stage.PLAN_APPROVED, missing=plan_approval_all_missing(session, case),
+                   detail={"plan_revision": plan.revision_no})
     _audit(session, actor, "plan.approve", plan, total=sum(ln.amount_programme for ln in lines))
     monitoring_sync(session, actor, case)
     return plan
@@ -481,13 +489,3 @@ def plan_reject(session: Session, actor: Actor, *, plan_id: int, expected_versio
     session.add(plan)
     _audit(session, actor, "plan.reject", plan, comment=comment)
     return plan
-
-
-# --- the case file ------------------------------------------------------------------
-
-
-def case_section(session: Session, actor: Actor, case: Case) -> Section | None:
-    """The plan in force (or the one being drafted), its budget against the caps, what was paid, earlier revisions."""
-    from care.plan_views import plan_section
-
-    return plan_section(session, actor, case)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, SQLModel, col, func, select
 
-from care.access import Actor, Role, require
+from care.access import Actor, Role, may_add_organisation_in, require
 from care.audit import audit_record
 from care.concurrency import claim
 from care.countries import is_country
@@ -126,7 +126,7 @@ def organisation_add(session: Session, actor: Actor, *, name: str, org_type: str
     country = country.strip().upper()
     if not is_country(country):
         problems.add("country", _("Choose a country."))
-    elif not actor.has(Role.ADMIN, Role.COORDINATOR) and country not in actor.countries:
+    elif not may_add_organisation_in(actor, country):
         problems.add("country", _("You may add organisations in your own countries only."))
     if clean and "name" not in problems.errors and is_country(country):
         _org_duplicate(session, problems, clean, country)

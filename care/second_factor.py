@@ -22,7 +22,6 @@ from care.access import Actor, Role, require
 from care.audit import audit_record
 from care.config import settings
 from care.errors import DomainError
-from care.ui.markdown import md_escape
 from care.i18n import _
 from care.passwords import check_password, hash_password
 from db.models import RecoveryCode, User
@@ -134,23 +133,3 @@ def recovery_codes_renew(session: Session, actor: Actor, *, code: str) -> list[s
     codes = _new_recovery_codes(session, actor.id)
     audit_record(session, actor, "second_factor.recovery_renew", entity="user", entity_id=actor.id)
     return codes
-
-
-def second_factor_reset(session: Session, actor: Actor | None, username: str) -> None:
-    """An administrator (or the command line) clears a user's second factor (a lost phone and no
-    recovery code left): the user enrols again at their next sign-in, if their role needs it."""
-    if actor is not None:
-        require(actor, Role.ADMIN)
-    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
-    if user is None:
-        raise DomainError(_("No such user: {u}").format(u=md_escape(username)), field="username")
-    user.totp_secret = None
-    user.totp_enabled_at = None
-    for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).all():
-        session.delete(old)
-    session.add(user)
-    from care.login import sign_ins_end_all
-
-    sign_ins_end_all(session, user.id, "2fa reset")
-    audit_record(session, actor, "second_factor.reset", entity="user", entity_id=user.id,
-                 detail={"username": user.username}, username="system")

@@ -70,12 +70,6 @@ def checked_text(problems: Problems, field: str, value: str | None, *, limit: in
     return text
 
 
-def storable(value: str | None, *, limit: int, multiline: bool = False) -> bool:
-    """True when `checked_text` would accept this text (for tests and previews)."""
-    text = cleaned_text(value, multiline=multiline)
-    return text_problem(text, limit=limit, multiline=multiline) is None
-
-
 def searchable(value: str | None, *, limit: int) -> str | None:
     """A search text trimmed, or None when it cannot match anything stored: it holds what
     stores refuse, or is longer than what it searches (`limit`).

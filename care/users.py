@@ -22,7 +22,7 @@ from care.login import sign_ins_end_all
 from care.countries import is_country
 from care.passwords import check_password, generate_password, hash_password, password_problem
 from care.text import checked_text
-from db.models import PartnerOrganisation, Programme, User, UserCountry, UserProgramme, UserRole, utcnow
+from db.models import PartnerOrganisation, Programme, RecoveryCode, User, UserCountry, UserProgramme, UserRole, utcnow
 
 NAME_MAX, EMAIL_MAX = 200, 254  # the columns' lengths
 
@@ -443,3 +443,24 @@ def cookie_login_allowed(session: Session, username: str, issued_at: datetime) -
     if revoked.tzinfo is None:  # SQLite returns naive UTC
         revoked = revoked.replace(tzinfo=UTC)
     return issued_at > revoked
+
+
+# --- second factor ---------------------------------------------------------------------
+
+
+def second_factor_reset(session: Session, actor: Actor | None, username: str) -> None:
+    """An administrator (or the command line) clears a user's second factor (a lost phone and no
+    recovery code left): the user enrols again at their next sign-in, if their role needs it."""
+    if actor is not None:
+        require(actor, Role.ADMIN)
+    user = session.exec(select(User).where(User.username == username.strip().lower())).first()
+    if user is None:
+        raise DomainError(_("No such user: {u}").format(u=md_escape(username)), field="username")
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).all():
+        session.delete(old)
+    session.add(user)
+    sign_ins_end_all(session, user.id, "2fa reset")
+    audit_record(session, actor, "second_factor.reset", entity="user", entity_id=user.id,
+                 detail={"username": user.username}, username="system")

@@ -10,6 +10,12 @@ from enum import StrEnum
 from care.i18n import N_, _
 
 
+# The overall risk level of an assessment (and of the case), lowest first.
+RISK_LEVELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
+# The three dimensions of reintegration: needs are assessed and follow-ups scored on each.
+DIMENSIONS = {"economic": N_("Economic"), "social": N_("Social"), "psychosocial": N_("Psychosocial")}
+
+
 class Stage(StrEnum):
     REFERRED = "referred"
     ELIGIBLE = "eligible"

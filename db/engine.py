@@ -15,6 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from db.hooks import hooks
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -70,9 +72,8 @@ def engine_for(url: str) -> Engine:
 
 
 def get_engine() -> Engine:
-    from care.config import settings
-
-    return engine_for(settings().database_url)
+    """The engine for the application's database (its URL comes through `db.hooks`)."""
+    return engine_for(hooks().database_url())
 
 
 @contextmanager

@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from care.config import ROOT
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -20,7 +20,7 @@ from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
-from care.crypto import decrypt, encrypt
+from db.hooks import hooks
 
 CENT = Decimal("0.01")
 
@@ -56,7 +56,7 @@ class ExactDecimal(TypeDecorator):
 
 
 class EncryptedText(TypeDecorator):
-    """Text encrypted with the data key (care.crypto); Python sees the plain text.
+    """Text encrypted with the data key (the cipher installed in `db.hooks`: care.crypto); Python sees the plain text.
 
     The empty string stays empty (it says only that nothing was typed; `""` is the
     default of every such column). SQL comparisons are refused: the stored value changes
@@ -78,10 +78,10 @@ class EncryptedText(TypeDecorator):
             return self.operate(op, other, **kwargs)
 
     def process_bind_param(self, value, dialect):
-        return value if not value else encrypt(value)
+        return value if not value else hooks().encrypt(value)
 
     def process_result_value(self, value, dialect):
-        return value if not value else decrypt(value)
+        return value if not value else hooks().decrypt(value)
 
 
 class EncryptedDate(EncryptedText):
@@ -94,10 +94,10 @@ class EncryptedDate(EncryptedText):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return None if value is None else encrypt(value.isoformat())
+        return None if value is None else hooks().encrypt(value.isoformat())
 
     def process_result_value(self, value, dialect):
-        return date.fromisoformat(decrypt(value)) if value else None
+        return date.fromisoformat(hooks().decrypt(value)) if value else None
 
 
 class EncryptedList(EncryptedText):
@@ -109,7 +109,7 @@ class EncryptedList(EncryptedText):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return None if value is None else encrypt(json.dumps(list(value), ensure_ascii=False))
+        return None if value is None else hooks().encrypt(json.dumps(list(value), ensure_ascii=False))
 
     def process_result_value(self, value, dialect):
-        return json.loads(decrypt(value)) if value else []
+        return json.loads(hooks().decrypt(value)) if value else []

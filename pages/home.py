@@ -10,8 +10,9 @@ from care.countries import country_name
 from care.flags import flag_labels
 from care.followups import alarm_labels
 from care.i18n import _, fmt_date
-from care.journey import journey_status
+from care.journey import COMING_DAYS, journey_status
 from care.mywork import my_work
+from care.schedule import DUE_WITHIN_DAYS
 from care.ui import referrals as referrals_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
@@ -51,7 +52,7 @@ st.subheader(_("Follow-ups to do, overdue first"))
 if work.followups_due:
     worklist_links(work.followups_due, work.flags, work.last_contact, today=today)
 else:
-    st.caption(_("No follow-up due in the next 7 days."))
+    st.caption(_("No follow-up due in the next {n} days.").format(n=DUE_WITHIN_DAYS))
 
 if work.alarms:
     st.subheader(_("Open alarms"))
@@ -71,7 +72,7 @@ if work.high_risk:
 else:
     st.caption(_("No open case is assessed at high risk."))
 
-st.subheader(_("Departures and arrivals: the next 14 days, and those still to record"))
+st.subheader(_("Departures and arrivals: the next {n} days, and those still to record").format(n=COMING_DAYS))
 if work.journeys:
     responsive_table(
         [{_("Case"): flagged(j.case_id, j.case_code), _("Flight"): fmt_date(j.on),
@@ -83,7 +84,7 @@ if work.journeys:
                      "\"Plan approved\" and \"Departed\".")
                    .format(shown=len(work.journeys), total=work.journeys_total))
 else:
-    st.caption(_("No departure or arrival in the next 14 days."))
+    st.caption(_("No departure or arrival in the next {n} days.").format(n=COMING_DAYS))
 
 referrals_ui.attention_table(work.referrals_attention)
 

@@ -7,7 +7,7 @@ import streamlit as st
 from care import journey
 from care.countries import country_name
 from care.i18n import _, fmt_date
-from care.sides import Side
+from care.access import Side
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui import field

@@ -30,6 +30,7 @@ from sqlmodel import Session, SQLModel, func, select
 from care import activities, assessment, followups, journey, minors, users
 from care.assessment import risk_level
 from care.countries import language_name
+from care.path import TRANSITIONS
 from care.identity import name_index
 from care.programmes import ProgrammeSettings, programme_settings
 from care.schedule import add_months
@@ -328,7 +329,7 @@ def seed_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
 
 def _counts(session: Session) -> dict[str, int]:
     tables = {"users": User, "organisations": Organisation, "cases": Case, "referrals": Referral, "plans": Plan,
-              "payments": Payment, "follow_ups": FollowUp, "activities": Activity}
+              "payments": Payment, "followups": FollowUp, "activities": Activity}
     return {k: session.exec(select(func.count()).select_from(t)).one() for k, t in tables.items()}
 
 
@@ -348,6 +349,9 @@ def _write_organisations(seed: _Seed) -> None:
 # --- stories: which cases, at which stage, on which days ------------------------------
 
 PATH_STEPS = [Stage.ELIGIBLE, Stage.ASSESSED, Stage.PLAN_APPROVED, Stage.DEPARTED, Stage.ARRIVED]
+# Every stage in the order a case meets them (for steps on the same day).
+PATH_ORDER = [Stage.REFERRED, Stage.ELIGIBLE, Stage.INELIGIBLE, Stage.ASSESSED, Stage.PLAN_APPROVED, Stage.DEPARTED,
+              Stage.ARRIVED, Stage.FOLLOW_UP, Stage.CLOSED]
 
 
 def _path(rng: random.Random, referral: date, last: str, last_on: date, *, overnight: bool) -> dict[str, date]:
@@ -1031,6 +1035,10 @@ def _schedule(seed: _Seed, story: Story) -> _Schedule:
         schedule.closed_on = visits[kept].done_on + _days(rng.randint(20, 40))
     if schedule.closed_on:
         schedule.closed_on = min(schedule.closed_on, as_of)
+    if as_of < seed.today:  # the programme has ended: its follow-ups not done by then never will be
+        for v in visits:
+            if v.status == "planned":
+                v.status = "cancelled"
     return schedule
 
 
@@ -1129,7 +1137,7 @@ def _last_changed(story: Story, schedule: _Schedule, v: _Visit) -> date:
         return v.done_on
     if v.status == "planned":
         return story.steps.get(Stage.FOLLOW_UP, story.steps[Stage.ARRIVED])
-    return min(v.due if v.status == "missed" else schedule.closed_on, story.as_of)
+    return min(v.due if v.status == "missed" else (schedule.closed_on or story.as_of), story.as_of)
 
 
 def _write_scores(seed: _Seed, row: FollowUp, progress: float, alarm: str | None) -> None:
@@ -1277,12 +1285,18 @@ def _write_history(seed: _Seed, story: Story, case: Case) -> None:
                   detail=json.dumps(detail, ensure_ascii=False))
 
     event(case.created_at, creator, "case.create", {"code": case.code})
-    steps = sorted(story.steps.items(), key=lambda step: step[1])
-    for (before, _on), (after, on) in zip(steps, steps[1:]):
+    # In the order of the path, not of the dictionary: a departure and an arrival on the same day
+    # are written departure first, a few minutes apart, so the timeline reads them in that order.
+    steps = sorted(story.steps.items(), key=lambda step: (step[1], PATH_ORDER.index(step[0])))
+    for n, ((before, _on), (after, on)) in enumerate(zip(steps, steps[1:])):
+        if Stage(after) not in TRANSITIONS[Stage(before)]:  # the app's own rule: the demo cannot tell otherwise
+            raise ValueError(f"demo case {case.code}: the path does not go from {before} to {after}")
         detail = {"from": before, "to": after}
         if after == Stage.CLOSED and story.closing:
             detail["reason"] = story.closing
-        event(datetime.combine(on, time(16, 0), tzinfo=UTC), coordinator, "case.stage", detail)
+        event(datetime.combine(on, time(16, n), tzinfo=UTC), coordinator, "case.stage", detail)
+    if steps[-1][0] != story.stage:
+        raise ValueError(f"demo case {case.code}: its steps end at {steps[-1][0]}, not at its stage {story.stage}")
 
 
 # --- the register and the activities ------------------------------------------------

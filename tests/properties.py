@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, SQLModel
 
 from care.errors import DomainError, ValidationErrors
-from care.text import cleaned_text, storable
+from care.text import cleaned_text, text_problem
 
 # The session fixture is built once per test; each example rolls back to it.
 PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -109,6 +109,11 @@ def stored_or_refused(session: Session, call, *, fields, must_refuse: bool = Fal
 
 def expect(value: str | None, *, multiline: bool = False) -> str:
     return cleaned_text(value, multiline=multiline)
+
+
+def storable(value: str | None, *, limit: int, multiline: bool = False) -> bool:
+    """True when `care.text.checked_text` would accept this text: its own check, called."""
+    return text_problem(cleaned_text(value, multiline=multiline), limit=limit, multiline=multiline) is None
 
 
 def unstorable(value: str | None, *, limit: int, multiline: bool = False) -> bool:

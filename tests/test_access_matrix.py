@@ -18,7 +18,7 @@ from sqlalchemy import false
 from sqlmodel import Session, SQLModel, select
 
 import db.models  # noqa: F401
-from care import access, assessment, casefile, followups, identity, journey, plan_views, referrals, sides
+from care import access, assessment, casefile, followups, identity, journey, plan_views, referrals
 from care.caselist import CaseFilter, cases_list
 from care.errors import NotPermitted
 from care.i18n import set_language
@@ -131,7 +131,7 @@ def _coordinator_scope(actor):
 READ_PATHS = {
     "case file": (_case_file, access.case_scope),
     "checklists": (_checklists, access.case_scope),
-    "follow-ups": (_followups, sides.return_side_scope),
+    "follow-ups": (_followups, access.return_side_scope),
     "assessment": (_assessment, access.case_scope),
     "plan": (_plan, _coordinator_scope),
     # What an accepted referral shares: the partner's only read of a case.

@@ -10,7 +10,8 @@ from sqlmodel import select
 from care import assessment as a
 from care.errors import DomainError, NotPermitted, StaleEdit, ValidationErrors
 from care.i18n import use_language
-from care.path import missing_for, stage_move
+from care.path import stage_move
+from care.stage_rules import missing_for
 from care.vocab import Stage
 from db.models import AuditEvent, Case, Mitigation, NeedsAssessment, RiskAssessment
 from tests.factories import make_actor, make_case
@@ -207,11 +208,11 @@ def test_plan_approval_refused_through_the_path_names_the_mitigation(session, co
     a.assessment_mark_assessed(session, coord, case.id)
     approved_plan_row(session, coord, case)  # the plans' rule met: only the mitigation stops the move
     with pytest.raises(DomainError, match="Not yet: a mitigation measure .* for the high risk level$"):
-        stage_move(session, coord, case, Stage.PLAN_APPROVED)
+        stage_move(session, coord, case, Stage.PLAN_APPROVED, missing=missing_for(session, case, Stage.PLAN_APPROVED))
     assert case.stage == "assessed"
     assess(session, coord, case, risk_input(traffickers_threat="high", mitigations=(MEASURE,)))
     assert missing_for(session, case, Stage.PLAN_APPROVED) == []
-    stage_move(session, coord, case, Stage.PLAN_APPROVED)
+    stage_move(session, coord, case, Stage.PLAN_APPROVED, missing=missing_for(session, case, Stage.PLAN_APPROVED))
     assert case.stage == "plan_approved"
 
 

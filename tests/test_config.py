@@ -129,3 +129,26 @@ def test_a_zero_data_key_is_refused_outside_demo(monkeypatch, tmp_path):
     _real_mode(monkeypatch, tmp_path, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
     with pytest.raises(ConfigError, match="CARE_DATA_KEY holds a key that is not random"):
         check_settings(load_settings())
+
+
+@pytest.mark.parametrize(("name", "value"), [("CARE_IDLE_MINUTES", "half-hour"), ("CARE_MAX_FAILED_LOGINS", "five"),
+                                             ("CARE_DEMO", "perhaps"), ("CARE_IDLE_MINUTES", "-5")])
+def test_a_badly_typed_setting_is_refused_by_its_name(monkeypatch, tmp_path, name, value):
+    monkeypatch.setenv("CARE_SECRETS_FILE", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("CARE_DEMO", "1")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(err.value).startswith(f"{name}: ")
+    assert repr(value) in str(err.value)
+
+
+def test_typed_settings_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("CARE_SECRETS_FILE", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("CARE_DEMO", "yes")
+    monkeypatch.setenv("CARE_IDLE_MINUTES", "7.5")
+    monkeypatch.setenv("CARE_DATA_KEYS_OLD", " k1 , k2,")
+    monkeypatch.setenv("CARE_SECOND_FACTOR", "ALL")
+    monkeypatch.setenv("CARE_BACKUP_KEEP", "")  # empty counts as unset
+    s = load_settings()
+    assert (s.demo, s.idle_minutes, s.data_keys_old, s.second_factor_all, s.backup_keep) == (True, 7.5, ("k1", "k2"), True, 14)

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from care.decisions import case_close, eligibility_decide
 from care.errors import DomainError, NotPermitted, StaleEdit, ValidationErrors
-from care.path import missing_for
+from care.stage_rules import missing_for
 from care.vocab import CLOSING_REASONS, Stage
 from db.models import AuditEvent, Case, Referral
 from tests.factories import make_actor, make_case

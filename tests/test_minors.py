@@ -12,7 +12,8 @@ from sqlmodel import select
 from care import minors
 from care import minors_write as record
 from care.errors import DomainError, NotPermitted, StaleEdit, ValidationErrors
-from care.path import missing_for, stage_move
+from care.path import stage_move
+from care.stage_rules import missing_for
 from care.vocab import Stage
 from db.models import AuditEvent, Case, ChildView, MinorActor
 from tests.factories import make_actor, make_case
@@ -58,7 +59,7 @@ def test_ages_at_referral_and_today(session, birth, estimated, referral, today, 
 def test_a_ready_minor_may_depart_and_an_adult_has_no_minors_conditions(session, coord):
     case = minor_ready_to_depart(session, coord)
     assert missing_for(session, case, Stage.DEPARTED) == []
-    stage_move(session, coord, case, Stage.DEPARTED)
+    stage_move(session, coord, case, Stage.DEPARTED, missing=missing_for(session, case, Stage.DEPARTED))
     assert case.stage == "departed"
     adult = departure_ready(session, coord, make_case(session, stage="plan_approved"))
     assert minors.departed_missing(session, adult) == []
@@ -151,7 +152,7 @@ def test_each_departure_condition_on_its_own(session, coord, change, expected):
     session.flush()
     assert missing_for(session, case, Stage.DEPARTED) == [expected]
     with pytest.raises(DomainError, match="Not yet"):
-        stage_move(session, coord, case, Stage.DEPARTED)
+        stage_move(session, coord, case, Stage.DEPARTED, missing=missing_for(session, case, Stage.DEPARTED))
     assert case.stage == "plan_approved"
 
 
@@ -188,9 +189,9 @@ def test_a_decision_against_return_stops_the_path_but_the_case_may_close(session
     for target in (Stage.PLAN_APPROVED,):
         assert STOPPED in missing_for(session, case, target)
         with pytest.raises(DomainError, match="the return is stopped"):
-            stage_move(session, coord, case, target)
+            stage_move(session, coord, case, target, missing=missing_for(session, case, target))
     assert case.stage == "assessed"
-    stage_move(session, coord, case, Stage.CLOSED)
+    stage_move(session, coord, case, Stage.CLOSED, missing=missing_for(session, case, Stage.CLOSED))
     assert case.stage == "closed"
 
 
@@ -198,7 +199,7 @@ def test_a_stopped_return_cannot_depart(session, coord):
     case = minor_ready_to_depart(session, coord)
     _bid_says_no(session, case, coord)
     with pytest.raises(DomainError, match="the return is stopped"):
-        stage_move(session, coord, case, Stage.DEPARTED)
+        stage_move(session, coord, case, Stage.DEPARTED, missing=missing_for(session, case, Stage.DEPARTED))
 
 
 def test_a_new_decision_for_return_lifts_the_stop(session, coord):
@@ -471,7 +472,7 @@ def test_a_save_after_someone_elses_is_refused(session, coord):
 @pytest.mark.parametrize("call", ["bid", "family", "actor", "escort"])
 def test_what_was_decided_before_departure_stays_after_it(session, coord, call):
     case = minor_ready_to_depart(session, coord)
-    stage_move(session, coord, case, Stage.DEPARTED)
+    stage_move(session, coord, case, Stage.DEPARTED, missing=missing_for(session, case, Stage.DEPARTED))
     with pytest.raises(DomainError, match="already departed"):
         CALLS[call](session, coord, case)
 
@@ -479,7 +480,7 @@ def test_what_was_decided_before_departure_stays_after_it(session, coord, call):
 @pytest.mark.parametrize("call", [c for c in CALLS if c not in ("minor_file", "open")])
 def test_a_closed_case_no_longer_changes(session, coord, call):
     case = ready_minor(session, coord)
-    stage_move(session, coord, case, Stage.CLOSED)
+    stage_move(session, coord, case, Stage.CLOSED, missing=missing_for(session, case, Stage.CLOSED))
     with pytest.raises(DomainError, match="closed"):
         CALLS[call](session, coord, case)
 
@@ -495,7 +496,7 @@ def test_handover_after_departure(session, coord):
     case = minor_ready_to_depart(session, coord, departure_date=date(2015, 1, 10))
     with pytest.raises(DomainError, match="once the child has departed"):
         CALLS["handover"](session, coord, case)
-    stage_move(session, coord, case, Stage.DEPARTED)
+    stage_move(session, coord, case, Stage.DEPARTED, missing=missing_for(session, case, Stage.DEPARTED))
     with pytest.raises(ValidationErrors) as err:
         record.minor_handover_record(session, coord, case_id=case.id, version=procedure(session, case).version,
                                      handed_over_on=date(2015, 1, 9), handed_to="", today=TODAY)

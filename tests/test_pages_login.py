@@ -97,7 +97,7 @@ def test_an_enrolled_user_gives_a_real_code_after_the_password(demo_db_url, fres
             assert row.second_factor_at is not None
     finally:
         with session_scope(engine_for(demo_db_url)) as s:
-            second_factor.second_factor_reset(s, None, "fp.es")
+            users.second_factor_reset(s, None, "fp.es")
 
 
 def test_enrolment_in_my_account_with_a_qr_code(demo_db_url, fresh_client):
@@ -122,7 +122,7 @@ def test_enrolment_in_my_account_with_a_qr_code(demo_db_url, fresh_client):
             assert second_factor.verify(s, uid, codes[0])
     finally:
         with session_scope(engine_for(demo_db_url)) as s:
-            second_factor.second_factor_reset(s, None, "coord2")
+            users.second_factor_reset(s, None, "coord2")
 
 
 def test_the_signed_in_name_is_not_read_as_markdown(demo_db_url):

@@ -64,7 +64,7 @@ def test_only_an_administrator_writes(session, admin, role):
     for attempt in (
         lambda: partners.partner_create(session, other, data=org(name="Other")),
         lambda: partners.partner_edit(session, other, partner_id=row.id, data=org(name="New"), version=row.version),
-        lambda: partners.partner_retire(session, other, partner_id=row.id, version=row.version),
+        lambda: partners.partner_set_active(session, other, active=False, partner_id=row.id, version=row.version),
         lambda: partners.service_add(session, other, partner_id=row.id, kind="housing"),
     ):
         with pytest.raises(NotPermitted):
@@ -83,9 +83,9 @@ def test_an_edit_opened_before_another_save_is_refused(session, admin):
 
 def test_retire_and_bring_back_are_audited_and_the_country_stays(session, admin):
     row = partners.partner_create(session, admin, data=org())
-    retired = partners.partner_retire(session, admin, partner_id=row.id, version=row.version)
+    retired = partners.partner_set_active(session, admin, active=False, partner_id=row.id, version=row.version)
     assert retired.active is False
-    back = partners.partner_reactivate(session, admin, partner_id=row.id, version=retired.version)
+    back = partners.partner_set_active(session, admin, active=True, partner_id=row.id, version=retired.version)
     assert back.active is True and back.country == "NG"
     assert actions(session)[-3:] == ["partner.create", "partner.retire", "partner.reactivate"]
 
@@ -111,7 +111,7 @@ def test_the_list_filters_by_country_and_activity_and_is_read_by_coordinators(se
     a = partners.partner_create(session, admin, data=org(name="Bravo"))
     partners.partner_create(session, admin, data=org(name="alpha"))
     partners.partner_create(session, admin, data=org(name="Accra Care", country="GH"))
-    partners.partner_retire(session, admin, partner_id=a.id, version=a.version)
+    partners.partner_set_active(session, admin, active=False, partner_id=a.id, version=a.version)
     assert [p.name for p in partners.partners_list(session, coord)] == ["Accra Care", "alpha", "Bravo"]
     assert [p.name for p in partners.partners_list(session, coord, country="ng", active_only=True)] == ["alpha"]
     with pytest.raises(NotPermitted):
@@ -124,7 +124,7 @@ def test_partners_for_a_line_are_active_ones_of_the_return_country_offering_the_
         for kind in kinds:
             partners.service_add(session, admin, partner_id=row.id, kind=kind)
         if not active:
-            partners.partner_retire(session, admin, partner_id=row.id, version=row.version)
+            partners.partner_set_active(session, admin, active=False, partner_id=row.id, version=row.version)
         return row
 
     add("Shelter NG", "NG", ["temporary_housing", "housing"])

@@ -20,7 +20,8 @@ from sqlmodel import select
 
 from care.errors import DomainError, NotPermitted
 from care.i18n import use_language
-from care.persondocs import person_document_pdf, person_documents_offer
+from care.pdf.person import person_document_pdf
+from care.persondocs import person_documents_offer
 from care.persontext import PERSON_LANGUAGES, MissingTranslation, person_catalog
 from care.schedule import followups_schedule
 from db.models import AuditEvent, PartnerOrganisation, PartnerReferral

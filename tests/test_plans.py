@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from care import plans
 from care.errors import DomainError, NotPermitted, StaleEdit, ValidationErrors
-from care.path import missing_for
+from care.stage_rules import missing_for
 from care.payments import payment_record
 from care.plan_views import plan_overview, plan_section
 from care.vocab import Stage
@@ -373,16 +373,16 @@ def test_the_case_file_section(session, coords):
     approved_plan(session, author, approver, case, [line("income_generating", "150000", currency="NGN", rate="0.0046",
                                                          description="Sewing machines", need_area="employment")])
     plans.plan_revise(session, author, case_id=case.id)
-    section = plans.case_section(session, approver, case)
+    section = plan_section(session, approver, case)
     rows = dict(section.rows)
     assert rows["Total planned"] == "€690.00" and rows["Paid so far"] == "€0.00"
     assert rows["Latest revision"] == "Revision 2: draft"
     assert section.tables[0].rows[0][1] == "Sewing machines"
     assert section.history[0].startswith("Revision 2: draft")
     focal_point = make_actor(session, "focal_point", countries=("FR",))
-    assert plans.case_section(session, focal_point, case).title == "Reintegration plan"
+    assert plan_section(session, focal_point, case).title == "Reintegration plan"
     with pytest.raises(NotPermitted):
-        plans.case_section(session, make_actor(session, "focal_point", countries=("ES",)), case)
+        plan_section(session, make_actor(session, "focal_point", countries=("ES",)), case)
 
 
 def test_revisions_are_numbered_per_case(session, coords):

@@ -14,11 +14,10 @@ from care import reference_lists as refs
 from care import users
 from care.errors import Problems
 from care.programmes import programme_settings
-from care.text import storable
 from tests.factories import make_actor, programme_id
 from tests.properties import (
     PROPERTY, expect, hostile_amount, hostile_date, hostile_int, hostile_text, or_valid, rolled_back,
-    stored_or_refused, unstorable,
+    storable, stored_or_refused, unstorable,
 )
 
 

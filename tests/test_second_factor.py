@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from care import login, second_factor
+from care import login, second_factor, users
 from care.access import Role
 from care.errors import DomainError
 from care.login import LoginRefused
@@ -100,7 +100,7 @@ def test_an_administrator_resets_a_lost_second_factor(session):
     admin = make_actor(session, "admin")
     actor, _codes = enrolled(session, username="lost.phone")
     sign_in = login.sign_in_start(session, actor, cookie_token="c")
-    second_factor.second_factor_reset(session, admin, "lost.phone")
+    users.second_factor_reset(session, admin, "lost.phone")
     assert not second_factor.is_enrolled(session, actor.id)
     assert second_factor.recovery_codes_left(session, actor.id) == 0
     assert login.sign_in_touch(session, sign_in) == "2fa reset"

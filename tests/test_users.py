@@ -17,6 +17,7 @@ def actions(session):
 @pytest.mark.parametrize(
     ("password", "ok"),
     [("short", False), ("password1234", False), ("azertyuiop", False), ("Ada-Lovelace-2026", False),
+     ("1qaz2wsx3edc", False), ("Jennifer1987!", False),  # a keyboard walk, a first name and a year (zxcvbn)
      ("correct-horse-battery-staple", True), ("Демо-пароль-надёжный", True)],
 )
 def test_password_rules(password, ok):

@@ -18,7 +18,10 @@ from fpdf.fonts import FontFace
 
 from care.i18n import _
 from care.pdf.base import BODY, CareDocument
-from care.persondocs import PersonDocData
+from sqlmodel import Session
+
+from care.access import Actor
+from care.persondocs import PersonDocData, person_document_data
 from care.persontext import P_, PersonCatalog, person_catalog
 
 TITLES = {
@@ -332,3 +335,9 @@ def render(data: PersonDocData) -> bytes:
     doc = PersonDocument(data, card=data.document == "calendar")
     LAYOUTS[data.document](doc)
     return doc.output_bytes()
+
+
+def person_document_pdf(session: Session, actor: Actor, case_id: int, document: str, *,
+                        language: str | None = None) -> bytes:
+    """The document as PDF bytes (see `person_document_data` for who may and what is audited)."""
+    return render(person_document_data(session, actor, case_id, document, language=language))

@@ -16,13 +16,13 @@ from sqlmodel import Session
 from care.access import Actor, case_get, may_see_identity
 from care.audit import audit_record
 from care.flags import KINDS as FLAG_KINDS, case_flags
-from care.followups import ALARMS, DIMENSIONS, MODES, PROGRESS, QUESTIONS, SCORE_ITEMS, case_followups
+from care.followups import ALARMS, MODES, PROGRESS, QUESTIONS, SCORE_ITEMS, case_followups
 from care.i18n import _, fmt_date
 from care.identity import identity_read
 from care.pdf.base import BODY, CareDocument
 from care.safecontact import CHANNELS, safe_contact_read
 from care.schedule import DONE
-from care.vocab import label
+from care.vocab import DIMENSIONS, label
 
 BOX = 3.2  # mm
 

@@ -1,8 +1,8 @@
-"""The login gate: our own form and rules (care/login.py), streamlit-authenticator for the cookie.
+"""The login gate: our own form and rules (care/login.py), our own signed cookie (care/ui/cookie.py).
 
 The password is checked by `login.login_attempt` (one message and one cost for every
-refusal, client throttling, temporary locks), not by the library, which only signs and
-sets the login cookie. Every sign-in is a row on the server: its idle time is measured
+refusal, client throttling, temporary locks); the login cookie is a JWT signed with
+CARE_COOKIE_KEY through PyJWT's public API. Every sign-in is a row on the server: its idle time is measured
 there, so a browser reopened with the cookie after `CARE_IDLE_MINUTES` is signed out,
 and the second factor is asked once per sign-in. The user is re-read at every action.
 """
@@ -12,16 +12,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import streamlit as st
-import streamlit_authenticator as stauth
 
 from care import login, users
-from care.access import Actor
+from care.access import Actor, may_open
 from care.config import settings
 from care.errors import DomainError
 from care.i18n import LANGUAGES, _, set_language
 from care.login import LoginRefused
 from care.second_factor import is_enrolled, second_factor_required
+from care.ui.client import client
+from care.ui.cookie import LoginCookie
 from care.ui.db import db_session
+from care.ui.second_factor import code_form, enrol_panel, recovery_codes_pending
 from care.ui.markdown import md_escape
 
 SIGN_IN = "_sign_in"
@@ -29,22 +31,14 @@ LOGIN_LANGUAGE = "_login_language"
 SESSION_KEYS = ("name", "username", "authentication_status", "email", "roles", SIGN_IN)
 
 
-def client() -> str:
-    """The client's address as the proxy passes it (see `login.client_address` for what is trusted)."""
-    peer = st.context.ip_address
-    forwarded = st.context.headers.get("X-Forwarded-For")
-    return login.client_address(forwarded if isinstance(forwarded, str) else None,
-                                peer if isinstance(peer, str) else None)  # not strings under AppTest
-
-
-def _authenticator() -> stauth.Authenticate:
-    # No credentials: the library never checks a password here, it only handles the cookie.
+def _authenticator() -> LoginCookie:
+    for key in (*SESSION_KEYS, "logout"):  # a new browser session: nobody signed in yet
+        st.session_state.setdefault(key, None)
     s = settings()
-    return stauth.Authenticate({"usernames": {}}, s.cookie_name, s.cookie_key, s.cookie_expiry_days,
-                               auto_hash=False, login_sleep_time=0)
+    return LoginCookie(s.cookie_name, s.cookie_key, s.cookie_expiry_days)
 
 
-def _end_session(auth: stauth.Authenticate | None, reason: str, actor: Actor | None = None) -> None:
+def _end_session(auth: LoginCookie | None, reason: str, actor: Actor | None = None) -> None:
     with db_session() as session:
         if actor is not None and reason == "user":  # "Log out" ends every sign-in, on every browser
             users.logout_record(session, actor, reason)
@@ -53,10 +47,8 @@ def _end_session(auth: stauth.Authenticate | None, reason: str, actor: Actor | N
         else:
             login.sign_in_end(session, st.session_state.get(SIGN_IN), reason)
     if auth is not None:
-        # The library's logout sets its "logout" flag, so the cookie cannot sign the session
-        # back in before the browser has dropped it.
-        auth.authentication_controller.logout()
-        auth.cookie_controller.delete_cookie()
+        auth.delete()
+    # The "logout" flag: the cookie cannot sign the session back in before the browser has dropped it.
     st.session_state["logout"] = True
     for key in SESSION_KEYS:
         st.session_state[key] = None
@@ -70,15 +62,13 @@ def _language_picker_before_login() -> None:
     set_language(choice)
 
 
-def _signed_in_now(auth: stauth.Authenticate, username: str, name: str) -> str:
-    """Mark the session signed in and return the cookie token to set (the library's JWT)."""
+def _signed_in_now(auth: LoginCookie, username: str, name: str) -> str:
+    """Mark the session signed in and return the cookie token to set."""
     st.session_state.update({"authentication_status": True, "username": username, "name": name, "logout": None})
-    model = auth.cookie_controller.cookie_model
-    model.exp_date = model._set_exp_date()
-    return model._token_encode()
+    return auth.token_for(username)
 
 
-def _login_form(auth: stauth.Authenticate) -> None:
+def _login_form(auth: LoginCookie) -> None:
     _language_picker_before_login()
     st.title(_("CARE case management"))
     if settings().demo:
@@ -104,19 +94,11 @@ def _login_form(auth: stauth.Authenticate) -> None:
         st.error(refusal)
 
 
-def _set_cookie(auth: stauth.Authenticate) -> None:
-    model = auth.cookie_controller.cookie_model
-    if not model.cookie_expiry_days or model.exp_date is None:
-        return
-    model.cookie_manager.set(model.cookie_name, model._token_encode(),
-                             expires_at=datetime.fromtimestamp(model.exp_date), key="set_after_login")
-
-
-def _resume_from_cookie(auth: stauth.Authenticate) -> None:
+def _resume_from_cookie(auth: LoginCookie) -> None:
     """A browser that comes back with its login cookie resumes its sign-in, if the server still
     has it alive: not logged out, locked or reset since, and not idle past the limit."""
     raw = st.context.cookies.get(settings().cookie_name)
-    token = auth.cookie_controller.get_cookie() if raw else None  # signature and expiry checked
+    token = auth.read() if raw else None  # signature and expiry checked
     if not token:
         return
     issued = datetime.fromtimestamp(token["exp_date"], UTC) - timedelta(days=settings().cookie_expiry_days)
@@ -144,11 +126,11 @@ def login_gate() -> Actor:
             st.stop()
         # Signed in during this run: take the form away and set the cookie outside it.
         slot.empty()
-        _set_cookie(auth)
+        auth.set_pending()
     return _signed_in(auth)
 
 
-def _signed_in(auth: stauth.Authenticate) -> Actor:
+def _signed_in(auth: LoginCookie) -> Actor:
     actor = _load_actor()
     if actor is None:
         _end_session(auth, "locked")
@@ -183,8 +165,6 @@ def _signed_in(auth: stauth.Authenticate) -> Actor:
         _login_form(auth)
         st.stop()
     if not factor_given and second_factor_required(actor, enrolled=enrolled):
-        from care.ui.second_factor import code_form, enrol_panel
-
         if enrolled:
             code_form(actor, sign_in)
         else:
@@ -193,8 +173,6 @@ def _signed_in(auth: stauth.Authenticate) -> Actor:
                       "from an authenticator app on your phone as well as your password."))
             enrol_panel(actor, sign_in)
         st.stop()
-    from care.ui.second_factor import recovery_codes_pending
-
     if recovery_codes_pending():
         st.stop()
     return actor
@@ -217,8 +195,6 @@ def page_gate(page: str) -> Actor:
     The actor is read again here, so a user locked since the entrypoint's check (or a page
     run on its own) is out at once.
     """
-    from care.access import may_open
-
     actor = _load_actor()
     if actor is None:
         if st.session_state.get("authentication_status"):

@@ -16,7 +16,7 @@ from care import followups
 from care.access import Actor
 from care.contacts import days_since
 from care.flags import flag_labels
-from care.followups import ALARMS, DIMENSIONS, MODES, PROGRESS, QUESTIONS, SCALE_HINT, SCORE_ITEMS, SCORES
+from care.followups import ALARMS, MODES, PROGRESS, QUESTIONS, SCALE_HINT, SCORE_ITEMS, SCORES
 from care.i18n import N_, _, fmt_date
 from care.schedule import state_label
 from care.ui.db import db_session
@@ -25,7 +25,7 @@ from care.ui.messages import field_error, form_errors
 from care.ui.opened import save
 from care.ui.phone import responsive_table
 from care.ui.widgets import CASE_PARAM
-from care.vocab import label, stage_label
+from care.vocab import DIMENSIONS, label, stage_label
 
 FOLLOWUP_PARAM = "followup"
 PICKER = "followup"

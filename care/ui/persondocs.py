@@ -12,7 +12,7 @@ from care import users
 from care.access import Actor
 from care.countries import language_name
 from care.i18n import _, use_language
-from care.persondocs import DOCUMENTS, person_document_pdf, person_documents_offer
+from care.persondocs import DOCUMENTS, person_documents_offer
 from care.persontext import PERSON_LANGUAGES, person_catalog
 from care.ui.db import db_session
 from care.vocab import label
@@ -54,6 +54,8 @@ def _button(username: str, staff_language: str, case_id: int, code: str, documen
     def make() -> bytes:
         with use_language(staff_language), db_session() as session:
             actor = users.actor_load(session, username)  # locked since the page was drawn: refused
+            from care.pdf.person import person_document_pdf  # fpdf2 and the fonts load only when a document is made
+
             return person_document_pdf(session, actor, case_id, document, language=language)
 
     st.download_button(label(DOCUMENTS, document), data=make, file_name=f"{code}-{document}-{language}.pdf",

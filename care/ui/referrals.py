@@ -13,7 +13,7 @@ from care.assessment import level_label
 from care.i18n import _, fmt_date
 from care.identity import identity_read
 from care.referrals import OUTCOMES, PURPOSES, purposes_text, state_label
-from care.schedule import state_label as followup_state_label
+from care.schedule import DUE_WITHIN_DAYS, state_label as followup_state_label
 from care.ui import field
 from care.ui.casefile import show_rows
 from care.ui.db import db_session
@@ -252,7 +252,7 @@ def partner_home(work) -> None:
                        _("Status"): followup_state_label(f.state)} for code, f in work.partner_followups],
                      hide_index=True, width="stretch")
     else:
-        st.caption(_("No follow-up due in the next 7 days."))
+        st.caption(_("No follow-up due in the next {n} days.").format(n=DUE_WITHIN_DAYS))
     st.subheader(_("Plan lines to deliver"))
     if work.partner_lines:
         st.dataframe([{_("Case"): code, _("Line"): line.description, _("Category"): line.category,

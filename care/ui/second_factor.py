@@ -15,6 +15,7 @@ from care import login, second_factor
 from care.access import Actor
 from care.errors import DomainError
 from care.i18n import _
+from care.ui.client import client
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, remember_error
 
@@ -78,8 +79,6 @@ def code_form(actor: Actor, sign_in: int) -> None:
     if not submitted:
         return
     refusal = None
-    from care.ui.auth import client
-
     with db_session() as session:  # a wrong code is written too: it counts as a failed login
         try:
             login.second_factor_attempt(session, user_id=actor.id, sign_in_id=sign_in, code=code, client=client())

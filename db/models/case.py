@@ -12,6 +12,7 @@ from sqlalchemy import DateTime, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, encrypted_list_field, ts_field, utcnow
+from db.hooks import hooks
 from db.types import EncryptedDate, EncryptedText
 
 
@@ -133,11 +134,9 @@ def _derive_age_and_birth_index(_mapper, _connection, case: Case) -> None:
     The indicators' age groups read `age_at_referral` (SQL cannot read an encrypted date),
     and the duplicate check finds an exact birth date through `birth_date_index`.
     """
-    from care.crypto import day_token
-
     born, day = case.birth_date, case.referral_date
     if born is not None and day is not None:
         case.age_at_referral = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
     else:
         case.age_at_referral = case.estimated_age
-    case.birth_date_index = day_token(born) if born is not None else ""
+    case.birth_date_index = hooks().day_token(born) if born is not None else ""
