@@ -46,7 +46,7 @@ def check_day(problems, field: str, day: date | None, *, label: str, today: date
     elif earliest is not None and day < earliest:
         problems.add(field, _("{field} cannot come before {what} ({date}).").format(
             field=label, what=after or _("the first possible day"), date=fmt_date(earliest)))
-    elif day < EARLIEST:
+    elif earliest is None and day < EARLIEST:
         problems.add(field, _("{field} is too early; check the year.").format(field=label))
     else:
         return True

@@ -1,12 +1,11 @@
 """Administration: a programme's settings (versioned), its history, and a new programme by copy."""
 
-from datetime import date
-
 import streamlit as st
 
 from care import programme_admin as pa
 from care.errors import DomainError
 from care.i18n import _, fmt_date, fmt_money
+from care.ui.dates import day_input
 from care.ui import admin as ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
@@ -35,7 +34,6 @@ opened = opened_version(form, current.version, slot="programme_edit")
 ui.stale_notice(form, opened, current.version)
 start = pa.programme_input_of(current)
 k = f"{form}_v{opened}"
-DAYS = {"min_value": date(2000, 1, 1), "max_value": date(2100, 12, 31)}
 
 with st.form(k):
     form_errors(form)
@@ -44,9 +42,10 @@ with st.form(k):
     funder = st.text_input(_("Funder"), value=start.funder, key=f"{k}_funder")
     field_error(form, "funder")
     left, right = st.columns(2)
-    start_date = left.date_input(_("Start"), value=start.start_date, key=f"{k}_start", **DAYS)
-    end_date = right.date_input(_("End"), value=start.end_date, key=f"{k}_end", **DAYS)
-    field_error(form, "end_date")
+    with left:
+        start_date = day_input(_("Start"), start.start_date, key=f"{k}_start", form=form, field="start_date")
+    with right:
+        end_date = day_input(_("End"), start.end_date, key=f"{k}_end", form=form, field="end_date")
     hosts = ui.countries_picker(_("Host countries"), default=start.host_countries, key=f"{k}_hosts")
     field_error(form, "host_countries")
     returns = ui.countries_picker(_("Eligible return countries"), default=start.return_countries, key=f"{k}_returns")

@@ -7,6 +7,7 @@ import streamlit as st
 from care import assessment as a
 from care.errors import DomainError
 from care.i18n import _
+from care.ui.dates import day_input
 from care.ui import assessment as ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
@@ -68,9 +69,9 @@ with tab_risk:
                      "is kept.").format(n=base.version_no))
     with st.form(key):
         form_errors(form_key)
-        assessed_on = st.date_input(_("Date of the assessment"), value=today, min_value=file.referral_date,
-                                    max_value=today, key=ui.probe_key("risk", case_id, opened))
-        field_error(form_key, "assessed_on")
+        assessed_on = day_input(_("Date of the assessment"), today, key=ui.probe_key("risk", case_id, opened),
+                                form=form_key, field="assessed_on", today=today, earliest=file.referral_date,
+                                after=_("the referral"))
         factors = ui.factor_rows(form_key, key, base)
         st.subheader(_("Overall level"))
         st.caption(_(a.LEVEL_RULE))
@@ -111,9 +112,9 @@ with tab_needs:
     ui.stale_notice("needs", case_id, opened, needs, form_key)
     with st.form(key):
         form_errors(form_key)
-        assessed_on = st.date_input(_("Date of the assessment"), value=today, min_value=file.referral_date,
-                                    max_value=today, key=ui.probe_key("needs", case_id, opened))
-        field_error(form_key, "assessed_on")
+        assessed_on = day_input(_("Date of the assessment"), today, key=ui.probe_key("needs", case_id, opened),
+                                form=form_key, field="assessed_on", today=today, earliest=file.referral_date,
+                                after=_("the referral"))
         st.subheader(_("Needs"))
         need_inputs = ui.need_rows(form_key, key, base)
         st.subheader(_("Skills and motivation"))

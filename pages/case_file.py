@@ -8,6 +8,7 @@ from care import decisions
 from care.casefile import case_file
 from care.errors import DomainError
 from care.i18n import _
+from care.ui.dates import day_input
 from care.ui.auth import page_gate
 from care.ui.case_rights import move_panel, rights_panel
 from care.ui.casefile import (
@@ -102,8 +103,7 @@ if decide:
             field_error(form, "reason")
             note = st.text_area(_("Note"), max_chars=2000, key=f"{form}_note")
             field_error(form, "note")
-            on = st.date_input(_("Closing date"), value=today, max_value=today, key=f"{form}_on")
-            field_error(form, "on")
+            on = day_input(_("Closing date"), today, key=f"{form}_on", form=form, field="on", today=today)
             if st.form_submit_button(_("Close the case")):
                 try:
                     with db_session() as session:

@@ -17,8 +17,8 @@ from care.access import Actor
 from care.errors import NotPermitted
 from care.i18n import _, fmt_date
 from care.safecontact import CHANNELS, SafeContactView
+from care.ui.dates import day_input
 from care.ui.db import db_session
-from care.ui.journey import EARLIEST, date_format
 from care.ui.messages import field_error, form_errors
 from care.ui.opened import opened, save
 from care.ui.phone import responsive_table
@@ -178,9 +178,8 @@ def flags_panel(actor: Actor, case_id: int, rows: list[flags.FlagRow], *, today:
         field_error(key, "kind")
         reason = st.text_input(_("Reason"), key=f"{key}_reason")
         field_error(key, "reason")
-        ends_on = st.date_input(_("Until (optional)"), value=None, min_value=today, format=date_format(),
-                                key=f"{key}_ends")
-        field_error(key, "ends_on")
+        ends_on = day_input(_("Until (optional)"), None, key=f"{key}_ends", form=key, field="ends_on", today=today,
+                            planned=True, earliest=today, after=_("today"))
         if st.form_submit_button(_("Add the flag"), width="stretch"):
             save(key, _("Flag added."), lambda s: flags.flag_add(s, actor, case_id, kind=kind, reason=reason,
                                                                   ends_on=ends_on, today=today))
@@ -196,9 +195,8 @@ def contact_form(actor: Actor, case_id: int, safe: SafeContactView | None, *, to
     kind = st.segmented_control(_("Kind of contact"), list(contacts.KINDS), default=start.get("kind"),
                                 format_func=lambda c: label(contacts.KINDS, c), key=f"{prefix}_kind")
     field_error(key, "kind")
-    on = st.date_input(_("Date"), value=date.fromisoformat(start["on"]) if start.get("on") else today,
-                       min_value=EARLIEST, max_value=today, format=date_format(), key=f"{prefix}_on", width=180)
-    field_error(key, "on")
+    on = day_input(_("Date"), date.fromisoformat(start["on"]) if start.get("on") else today, key=f"{prefix}_on",
+                   form=key, field="on", today=today, width=180)
     reached = st.toggle(_("Person reached"), value=start.get("reached", True), key=f"{prefix}_reached")
     note = st.text_area(_("Short note"), value=start.get("note", ""), height=80, key=f"{prefix}_note")
     field_error(key, "note")

@@ -16,11 +16,11 @@ from sqlmodel import Session
 
 from care.errors import DomainError, StaleEdit
 from care.i18n import _
+from care.ui import dates
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, flash, remember_error
 from care.ui.opened import forget_opened
 
-EARLIEST = date(2000, 1, 1)
 
 
 def key_for(case_id: int, name: str) -> str:
@@ -75,8 +75,7 @@ def reload_offer(form_key: str, case_id: int) -> None:
 
 def day_input(text: str, value: date | None, key: str, *, today: date, visible: bool = True) -> date | None:
     """A date no earlier than 2000 and no later than today, empty allowed."""
-    return st.date_input(text, value=value, min_value=EARLIEST, max_value=today, key=key,
-                         label_visibility="visible" if visible else "collapsed")
+    return dates.day_input(text, value, key=key, today=today, label_visibility="visible" if visible else "collapsed")
 
 
 def fields_table(rows: list[tuple[str, str]]) -> None:

@@ -20,6 +20,7 @@ from care.i18n import LANGUAGES, _, fmt_date, fmt_money, use_language
 from care.pdf.plan import plan_pdf
 from care.plan_views import LineView, PlanOverview, PlanView, plan_export
 from care.plans import NEED_AREAS, PlanStatus, subcategory_label
+from care.ui.dates import day_input
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error
 from care.vocab import PLAN_CATEGORIES, PLAN_SUBCATEGORIES, label
@@ -145,9 +146,8 @@ def _line_fields(form_key: str, key: str, overview: PlanOverview, line: LineView
     field_error(form_key, "provider")
     left, right = st.columns(2)
     with left:
-        planned_on = st.date_input(_("Planned date"), value=line.planned_on if line else date.today(),
-                                   key=f"{key}_date", format="DD/MM/YYYY")
-        field_error(form_key, "planned_on")
+        planned_on = day_input(_("Planned date"), line.planned_on if line else date.today(), key=f"{key}_date",
+                               form=form_key, field="planned_on", planned=True)
         amount = st.text_input(_("Amount"), value=str(line.amount) if line else "", key=f"{key}_amount")
         field_error(form_key, "amount")
         months = st.number_input(_("Duration in months (0 if none)"), min_value=0, max_value=plans.MAX_MONTHS, step=1,
@@ -332,8 +332,8 @@ def _payment_form(actor: Actor, overview: PlanOverview) -> None:
         field_error(key, "line")
         left, right = st.columns(2)
         with left:
-            paid_on = st.date_input(_("Paid on"), value=date.today(), key=f"{gen}_date", format="DD/MM/YYYY")
-            field_error(key, "paid_on")
+            paid_on = day_input(_("Paid on"), date.today(), key=f"{gen}_date", form=key, field="paid_on",
+                                today=date.today())
             amount = st.text_input(_("Amount in {currency}").format(currency=overview.currency), key=f"{gen}_amount")
             field_error(key, "amount")
         with right:
