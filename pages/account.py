@@ -1,4 +1,4 @@
-"""My account: language, password and second factor."""
+"""My account: language, time zone, password and second factor."""
 
 import streamlit as st
 
@@ -7,6 +7,7 @@ from care.errors import DomainError
 from care.i18n import LANGUAGES, _
 from care.passwords import MIN_LENGTH
 from care.ui.auth import page_gate
+from care.ui.dates import time_zone_picker
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, remember_error, show_flash
 from care.ui.second_factor import account_section
@@ -26,6 +27,7 @@ if choice != actor.language:
     with db_session() as session:
         users.own_language_set(session, actor, choice)
     st.rerun()
+time_zone_picker(actor)
 
 st.subheader(_("Change my password"))
 # Cleared after each try: passwords are not kept in the session, even after a refusal.

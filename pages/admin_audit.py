@@ -62,7 +62,7 @@ if page > pages:  # the filter narrowed the log since this page was chosen
 
 st.caption(_("{total} events; page {page} of {pages}, newest first.").format(
     total=fmt_number(total), page=page, pages=pages))
-st.dataframe([{_("Time (UTC)"): fmt_date(r.at), _("User"): r.username, _("Action"): r.action,
+st.dataframe([{_("Time"): fmt_date(r.at), _("User"): r.username, _("Action"): r.action,
                _("Case"): r.case_code, _("Record"): f"{r.entity} {r.entity_id}".strip(), _("Detail"): r.detail}
               for r in rows], hide_index=True, width="stretch")
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from care.days import check_day
 from care.errors import Problems
-from care.i18n import current_language
+from care.i18n import _, current_language
 from care.ui.messages import ERRORS_KEY
 
 WIDGET_MIN, WIDGET_MAX = date(1900, 1, 1), date(2100, 12, 31)  # any plausible day reaches the page
@@ -45,3 +45,21 @@ def day_input(label: str, value: date | None = None, *, key: str, form: str | No
     if message:
         st.error(message, icon=":material/error:")
     return day
+
+
+def time_zone_picker(actor) -> None:
+    """My account: the zone every time is shown in (the country's zone until the user chooses)."""
+    from care import users
+    from care.timezones import all_zones, zone_label
+    from care.ui.db import db_session
+    from care.ui.messages import flash
+
+    zones = list(all_zones())
+    index = zones.index(actor.time_zone) if actor.time_zone in zones else 0
+    choice = st.selectbox(_("Time zone"), zones, index=index, format_func=zone_label, key="account_time_zone",
+                          help=_("Every time in the application is shown in this zone."))
+    if choice != zones[index]:
+        with db_session() as session:
+            users.own_time_zone_set(session, actor, choice)
+        flash(_("Times are now shown in {zone}.").format(zone=zone_label(choice)))
+        st.rerun()

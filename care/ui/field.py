@@ -7,15 +7,14 @@ is kept as a draft) at once, so a dropped connection loses at most the field bei
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import streamlit as st
 
 from care import contacts, drafts, flags, safecontact
 from care.access import Actor
 from care.errors import NotPermitted
-from care.i18n import _, fmt_date
+from care.i18n import _, fmt_date, fmt_time
 from care.safecontact import CHANNELS, SafeContactView
 from care.ui.dates import day_input
 from care.ui.db import db_session
@@ -31,14 +30,8 @@ RESUMED = "_drafts_resumed"
 
 
 def local_time(at: datetime) -> str:
-    """A UTC moment in the browser's time zone (when the browser says it), e.g. "14:32"."""
-    try:
-        zone = ZoneInfo(st.context.timezone or "UTC")
-    except (KeyError, ValueError):
-        zone = UTC
-    local = at.astimezone(zone)
-    text = local.strftime("%H:%M")
-    return text if local.date() == datetime.now(zone).date() else f"{fmt_date(local.date())} {text}"
+    """A moment in the user's time zone: "14:32" today, else with its day."""
+    return fmt_time(at)
 
 
 def draft_offer(actor: Actor, case_id: int, form: str) -> bool:
