@@ -78,8 +78,9 @@ class Form:
     """One form on one record (or one add form). See the module's docstring for the lifecycle."""
 
     def __init__(self, name: str, *, version: int | None = None, load: Callable[[], Any] | None = None,
-                 slot: str | None = None, probe: str | None = None):
+                 slot: str | None = None, probe: str | None = None, group: str | None = None):
         self.name = name
+        self.group = group
         self.current = version
         store = _store()
         held = store.get(name)
@@ -94,6 +95,8 @@ class Form:
         if probe is not None:
             held.widgets.add(probe)
         self._held = held
+        if group is not None:  # forms on one record share the version they were opened at
+            self._shared = store.get(group) or store.setdefault(group, Held(None, version, group))
         tags = st.session_state.setdefault(TAGS, {})
         if name in tags and version is not None and tags[name] != version:
             clear_errors(name)  # messages about a record disappear once the record changes
@@ -103,7 +106,7 @@ class Form:
     @property
     def version(self) -> int | None:
         """The version the form was opened at: the save names it."""
-        return self._held.version
+        return self._shared.version if self.group is not None else self._held.version
 
     @property
     def values(self) -> Any:
@@ -151,7 +154,7 @@ class Form:
     # --- submit and reset ----------------------------------------------------------------------
     def reset(self, *also: str) -> None:
         """The form (and the forms named in `also`) open again on the database's values, under fresh keys."""
-        for name in (self.name, *also):
+        for name in (self.name, *also, *((self.group,) if self.group else ())):
             forget(name)
         st.session_state.setdefault(TAGS, {}).pop(self.name, None)
 
