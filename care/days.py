@@ -32,22 +32,25 @@ def check_day(problems, field: str, day: date | None, *, label: str, today: date
     """
     from care.i18n import _, fmt_date
 
+    field_label = label  # translated text of the code (a widget's label, a rule's name), never typed text
+    after_what, before_what = after or _("the first possible day"), before or _("the last possible day")
+
     if day is None:
         if required:
-            problems.add(field, _("{field} is required.").format(field=label))
+            problems.add(field, _("{field} is required.").format(field=field_label))
         return not required
     if planned and day > latest_day(today):
-        problems.add(field, _("{field} is too far ahead; check the year.").format(field=label))
+        problems.add(field, _("{field} is too far ahead; check the year.").format(field=field_label))
     elif not planned and day > today:
-        problems.add(field, _("{field} cannot be in the future.").format(field=label))
+        problems.add(field, _("{field} cannot be in the future.").format(field=field_label))
     elif latest is not None and day > latest:
         problems.add(field, _("{field} cannot come after {what} ({date}).").format(
-            field=label, what=before or _("the last possible day"), date=fmt_date(latest)))
+            field=field_label, what=before_what, date=fmt_date(latest)))
     elif earliest is not None and day < earliest:
         problems.add(field, _("{field} cannot come before {what} ({date}).").format(
-            field=label, what=after or _("the first possible day"), date=fmt_date(earliest)))
+            field=field_label, what=after_what, date=fmt_date(earliest)))
     elif earliest is None and day < EARLIEST:
-        problems.add(field, _("{field} is too early; check the year.").format(field=label))
+        problems.add(field, _("{field} is too early; check the year.").format(field=field_label))
     else:
         return True
     return False

@@ -41,7 +41,8 @@ from care.ui.messages import ERRORS_KEY, clear_errors, field_error, flash, form_
 
 FORMS = "_forms"
 COUNTER = "_forms_counter"
-TAGS = "_forms_error_versions"
+TAGS = "_forms_error_versions"  # what each kept refusal was about
+ABOUT = "_forms_about"  # what each form is about in this run
 
 
 @dataclass
@@ -78,10 +79,14 @@ class Form:
     """One form on one record (or one add form). See the module's docstring for the lifecycle."""
 
     def __init__(self, name: str, *, version: int | None = None, load: Callable[[], Any] | None = None,
-                 slot: str | None = None, probe: str | None = None, group: str | None = None):
+                 slot: str | None = None, probe: str | None = None, group: str | None = None,
+                 about: Any = None):
+        """`about`: the state of what the form's messages are about (default: the record's `version`);
+        when it changes (the user fixed a line elsewhere), the last refusal's messages go."""
         self.name = name
         self.group = group
         self.current = version
+        self.about = about if about is not None else version
         store = _store()
         held = store.get(name)
         if held is not None and held.widgets and not any(k in st.session_state for k in held.widgets):
@@ -97,8 +102,10 @@ class Form:
         self._held = held
         if group is not None:  # forms on one record share the version they were opened at
             self._shared = store.get(group) or store.setdefault(group, Held(None, version, group))
+        if self.about is not None:  # a submit made through another `Form(name)` of this run tags with it
+            st.session_state.setdefault(ABOUT, {})[name] = self.about
         tags = st.session_state.setdefault(TAGS, {})
-        if name in tags and version is not None and tags[name] != version:
+        if name in tags and self.about is not None and tags[name] != self.about:
             clear_errors(name)  # messages about a record disappear once the record changes
             tags.pop(name, None)
 
@@ -161,8 +168,9 @@ class Form:
     def refuse(self, err: DomainError) -> None:
         """Keep a refusal for the next render (next to its fields); what was typed stays."""
         remember_error(self.name, err)
-        if self.current is not None:
-            st.session_state.setdefault(TAGS, {})[self.name] = self.current
+        about = self.about if self.about is not None else st.session_state.get(ABOUT, {}).get(self.name)
+        if about is not None:
+            st.session_state.setdefault(TAGS, {})[self.name] = about
         if isinstance(err, StaleEdit):
             self._held.stale = True
 
