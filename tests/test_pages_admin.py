@@ -17,6 +17,7 @@ from care import config, users
 from care.passwords import check_password
 from db.engine import engine_for, session_scope
 from db.models import Programme, User
+from tests.form_keys import widget
 from tests.test_pages import errors, signed_in
 
 PICKER_SCRIPT = """
@@ -69,11 +70,11 @@ def successes(at: AppTest) -> list[str]:
 
 def test_a_new_user_gets_a_generated_password_shown_once(admin_db):
     at = admin_page("admin_users")
-    at.text_input(key="user_add_0_username").input("Fp.SN")
-    at.text_input(key="user_add_0_name").input("Aminata Demo")
-    at.multiselect(key="user_add_0_roles").set_value(["focal_point"])
-    at.multiselect(key="user_add_0_countries").set_value(["SN"])
-    at.multiselect(key="user_add_0_programmes").set_value(["CARE_PLUS"])
+    widget(at, "text_input", "user_add", "username").input("Fp.SN")
+    widget(at, "text_input", "user_add", "name").input("Aminata Demo")
+    widget(at, "multiselect", "user_add", "roles").set_value(["focal_point"])
+    widget(at, "multiselect", "user_add", "countries").set_value(["SN"])
+    widget(at, "multiselect", "user_add", "programmes").set_value(["CARE_PLUS"])
     button(at, "Add the user").click().run()
     assert not at.exception and not errors(at)
     assert "User fp.sn added." in successes(at)
@@ -82,7 +83,7 @@ def test_a_new_user_gets_a_generated_password_shown_once(admin_db):
         row = s.exec(select(User).where(User.username == "fp.sn")).one()
         assert check_password(password, row.password_hash) and row.must_change_password
         assert users.actor_load(s, "fp.sn").countries == frozenset({"SN"})
-    assert at.text_input(key="user_add_1_username").value == "", "the add form starts empty again"
+    assert widget(at, "text_input", "user_add", "username").value == "", "the add form starts empty again"
     at.run()
     assert not at.code, "the password is shown once"
     assert "_one_time_password" not in at.session_state
@@ -90,15 +91,15 @@ def test_a_new_user_gets_a_generated_password_shown_once(admin_db):
 
 def test_a_refused_new_user_keeps_what_was_typed(admin_db):
     at = admin_page("admin_users")
-    at.text_input(key="user_add_0_username").input("newcoord")
-    at.text_input(key="user_add_0_name").input("Jo Demo")
-    at.multiselect(key="user_add_0_roles").set_value(["coordinator"])
-    at.checkbox(key="user_add_0_generate").uncheck()
-    at.text_input(key="user_add_0_password").input("short")
+    widget(at, "text_input", "user_add", "username").input("newcoord")
+    widget(at, "text_input", "user_add", "name").input("Jo Demo")
+    widget(at, "multiselect", "user_add", "roles").set_value(["coordinator"])
+    widget(at, "checkbox", "user_add", "generate").uncheck()
+    widget(at, "text_input", "user_add", "password").input("short")
     button(at, "Add the user").click().run()
     assert errors(at) == ["The password must have at least 12 characters."]
-    assert at.text_input(key="user_add_0_username").value == "newcoord"
-    assert at.multiselect(key="user_add_0_roles").value == ["coordinator"]
+    assert widget(at, "text_input", "user_add", "username").value == "newcoord"
+    assert widget(at, "multiselect", "user_add", "roles").value == ["coordinator"]
     with db(admin_db) as s:
         assert s.exec(select(User).where(User.username == "newcoord")).first() is None
 
@@ -117,7 +118,7 @@ def test_a_focal_point_moved_to_another_country_loses_the_old_cases_at_the_next_
     at = admin_page("admin_users")
     at.selectbox(key="user_pick").set_value("fp.es").run()
     uid = next(r.id for r in _users(admin_db) if r.username == "fp.es")
-    at.multiselect(key=f"user_edit_{uid}_v1_countries").set_value(["PT"])
+    widget(at, "multiselect", f"user_edit_{uid}", "countries").set_value(["PT"])
     button(at, "Save changes").click().run()
     assert "Changes to fp.es saved." in successes(at)
     try:
