@@ -238,8 +238,8 @@ def test_an_organisation_is_added_then_retired(admin_db):
     at = admin_page("admin_reference")
     button(at, "Add").click().run()
     assert "The name is required." in errors(at)
-    at.text_input(key="org_add_0_name").input("Association Horizon (demo)")
-    at.selectbox(key="org_add_0_country").set_value("FR")
+    widget(at, "text_input", "org_add", "name").input("Association Horizon (demo)")
+    widget(at, "selectbox", "org_add", "country").set_value("FR")
     button(at, "Add").click().run()
     assert "Organisation added." in successes(at)
     at.selectbox(key="org_country").set_value("FR").run()
@@ -259,16 +259,16 @@ def test_a_rename_made_by_someone_else_meanwhile_is_not_overwritten(admin_db):
     pick = at.selectbox(key="module_pick")
     pick.select_index(next(i for i, o in enumerate(pick.options) if o.startswith("Referral"))).run()
     module_id = at.selectbox(key="module_pick").value
-    at.text_input(key=f"module_edit_{module_id}_v1_name").input("Referral of victims and follow-up")
+    widget(at, "text_input", f"module_edit_{module_id}", "name").input("Referral of victims and follow-up")
     with db(admin_db) as s:  # another administrator saves first
         rl.training_module_rename(s, users.actor_load(s, "admin"), module_id=module_id, name="Referral pathways",
                                   version=1)
     button(at, "Rename").click().run()
     assert len(errors(at)) == 1 and errors(at)[0].startswith("Noor Verhoeven saved this record on ")
-    assert at.text_input(key=f"module_edit_{module_id}_v1_name").value == "Referral of victims and follow-up"
+    assert widget(at, "text_input", f"module_edit_{module_id}", "name").value == "Referral of victims and follow-up"
     assert any("Someone saved this record after you opened it." in w.value for w in at.warning)
     at.button(key=f"module_edit_{module_id}_reload").click().run()
-    assert at.text_input(key=f"module_edit_{module_id}_v2_name").value == "Referral pathways"
+    assert widget(at, "text_input", f"module_edit_{module_id}", "name").value == "Referral pathways"
     assert not at.warning
 
 

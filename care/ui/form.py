@@ -146,14 +146,14 @@ class Form:
 
     def messages(self) -> None:
         """At the top of the form: that someone saved the record meanwhile, and errors of no one field."""
-        if self.is_stale and not self._held.stale:
+        if self.version is not None and self.current is not None and self.version != self.current:
             st.warning(_("Someone saved this record after you opened it. Saving now is refused; load the current "
                          "values first (what you typed here is then dropped)."), icon=":material/sync_problem:")
         form_errors(self.name)
 
     def reload_button(self) -> None:
         """Outside an `st.form`: when the record moved on, a way to drop the typing and load it again."""
-        if self.is_stale and st.button(_("Load the current values"), key=f"{self.name}__reload",
+        if self.is_stale and st.button(_("Load the current values"), key=f"{self.name}_reload",
                                        icon=":material/refresh:"):
             self.reset()
             st.rerun()
