@@ -19,18 +19,20 @@ from care.countries import country_name
 from care.i18n import _, fmt_date, fmt_number
 from care.programmes import ProgrammeSettings
 from care.ui.dates import day_input
+from care.ui.form import Form, forget
 from care.ui.messages import field_error
 from care.vocab import label
 
 
 
 def generation(form_key: str) -> int:
-    return st.session_state.get(f"_generation_{form_key}", 0)
+    """The round of the form (`Form.round`): a new one after each save, so the next form starts empty."""
+    return Form(form_key).round
 
 
 def form_done(form_key: str) -> None:
     """After a save: the next form with this key starts empty."""
-    st.session_state[f"_generation_{form_key}"] = generation(form_key) + 1
+    forget(form_key)
 
 
 def default_day(programme: ProgrammeSettings) -> date:

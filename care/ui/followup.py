@@ -22,6 +22,7 @@ from care.schedule import state_label
 from care.ui.dates import day_input
 from care.ui.db import db_session
 from care.ui.messages import field_error, form_errors
+from care.ui.form import Form, forget
 from care.ui.opened import save
 from care.ui.phone import responsive_table
 from care.ui.widgets import CASE_PARAM
@@ -33,13 +34,13 @@ WORKLIST = "followup_worklist"
 
 
 def _generation(name: str) -> int:
-    return st.session_state.get(f"_gen_{name}", 0)
+    return Form(f"followup_round_{name}").round
 
 
 def _renew(name: str) -> None:
     """Draw the widgets of `name` anew (new keys), so that they start from the address, not from their
     last value: a browser keeps showing a widget's old choice when only its state is dropped."""
-    st.session_state[f"_gen_{name}"] = _generation(name) + 1
+    forget(f"followup_round_{name}")
 
 
 def _open_from_worklist(items: list[followups.WorkItem]) -> None:

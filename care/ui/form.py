@@ -125,6 +125,11 @@ class Form:
         """The key of the `st.form` (and the prefix of its widgets' keys): new after each reset."""
         return self._held.prefix
 
+    @property
+    def round(self) -> int:
+        """The number in the form's keys (`<name>_<round>_<widget>`): a new one after each reset."""
+        return int(self._held.prefix.rsplit("_", 1)[1])
+
     def key(self, name: str) -> str:
         """The key of one of the form's widgets."""
         full = f"{self._held.prefix}_{name}"
@@ -146,10 +151,14 @@ class Form:
 
     def messages(self) -> None:
         """At the top of the form: that someone saved the record meanwhile, and errors of no one field."""
+        self.stale_warning()
+        form_errors(self.name)
+
+    def stale_warning(self) -> None:
+        """That the record moved on since the form was opened: saving is refused until it is loaded again."""
         if self.version is not None and self.current is not None and self.version != self.current:
             st.warning(_("Someone saved this record after you opened it. Saving now is refused; load the current "
                          "values first (what you typed here is then dropped)."), icon=":material/sync_problem:")
-        form_errors(self.name)
 
     def reload_button(self) -> None:
         """Outside an `st.form`: when the record moved on, a way to drop the typing and load it again."""
