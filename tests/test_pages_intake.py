@@ -15,7 +15,6 @@ from db.engine import engine_for, session_scope
 from db.models import AuditEvent, Case, Identity
 from streamlit.testing.v1 import AppTest
 
-from tests.form_keys import widget
 from tests.test_pages import errors, signed_in
 
 HTML_NAME = "<script>alert('x')</script>"
@@ -99,16 +98,16 @@ def test_a_refused_intake_says_why_next_to_the_field_and_keeps_what_was_typed(db
     assert at.selectbox(key="intake_host").options == ["Spain"]  # a focal point: their own host country
     at.selectbox(key="intake_programme").set_value(at.selectbox(key="intake_programme").options[-1]).run()
     _fill_intake(at, given="", family="", region="Tánger")
-    widget(at, "date_input", "intake_", "birth_date").set_value(None)
+    at.date_input(key="intake_0_birth_date").set_value(None)
     _button(at, "Register the referral").click().run()
     assert not at.exception
     shown = errors(at)
     assert "Give at least one name (given or family name)." in shown
     assert "Give the date of birth, or an estimated age if it is not known." in shown
     assert "Not saved: check the fields marked above." in shown
-    assert widget(at, "text_input", "intake_", "return_region").value == "Tánger"
-    assert widget(at, "text_input", "intake_", "phone").value == "0803 555 0142"
-    assert widget(at, "multiselect", "intake_", "languages").value == ["en", "yo"]
+    assert at.text_input(key="intake_0_return_region").value == "Tánger"
+    assert at.text_input(key="intake_0_phone").value == "0803 555 0142"
+    assert at.multiselect(key="intake_0_languages").value == ["en", "yo"]
 
 
 def test_a_possible_duplicate_is_shown_before_saving_and_can_be_saved_anyway(db_url):
@@ -121,8 +120,8 @@ def test_a_possible_duplicate_is_shown_before_saving_and_can_be_saved_anyway(db_
     _button(at2, "Register the referral").click().run()
     assert not at2.success
     assert any("may have been referred before" in w.value for w in at2.warning)
-    assert widget(at2, "checkbox", "intake_", "duplicates_ok").value is False
-    widget(at2, "checkbox", "intake_", "duplicates_ok").check()
+    assert at2.checkbox(key="intake_0_duplicates_ok").value is False
+    at2.checkbox(key="intake_0_duplicates_ok").check()
     _button(at2, "Register the referral").click().run()
     assert any(s.value.startswith("Case ") and first not in s.value for s in at2.success), at2.success
 
@@ -141,7 +140,7 @@ def test_the_case_file_shows_the_identity_only_on_request_as_plain_text_and_audi
     assert "<b>Tanger</b> **city**" in [t.value for t in at.text]  # shown as typed, as text
     assert not any("Tanger" in m.value for m in at.markdown)
     _button(at, "Show identity").click().run()
-    assert widget(at, "text_input", f"identity_{case_id}_", "given_names").value == HTML_NAME
+    assert at.text_input(key=f"identity_{case_id}_0_given_names").value == HTML_NAME
     assert not any(HTML_NAME in m.value or "**bold**" in m.value for m in at.markdown)
     with session_scope(engine_for(db_url)) as s:
         reads = s.exec(select(AuditEvent).where(AuditEvent.action == "identity.read", AuditEvent.case_id == case_id)

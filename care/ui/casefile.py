@@ -35,7 +35,7 @@ def form_key(name: str) -> str:
     refused save needs. After a successful save `form_reset` moves to the next generation,
     so every widget of the form starts again from the saved data.
     """
-    return Form(name).id
+    return f"{name}{Form(name).round}"
 
 
 def form_reset(name: str) -> None:

@@ -40,7 +40,7 @@ from care.ui.db import db_session
 from care.ui.messages import ERRORS_KEY, clear_errors, field_error, flash, form_errors, remember_error
 
 FORMS = "_forms"
-COUNTER = "_forms_counter"
+ROUNDS = "_forms_rounds"
 TAGS = "_forms_error_versions"  # what each kept refusal was about
 ABOUT = "_forms_about"  # what each form is about in this run
 
@@ -62,8 +62,10 @@ def _store() -> dict[str, Held]:
 
 
 def _next_prefix(name: str) -> str:
-    n = st.session_state.get(COUNTER, 0) + 1
-    st.session_state[COUNTER] = n
+    """`<name>_<round>`: round 0 when the form first opens, one more each time it opens again."""
+    rounds = st.session_state.setdefault(ROUNDS, {})
+    n = rounds.get(name, 0)
+    rounds[name] = n + 1
     return f"{name}_{n}"
 
 
