@@ -19,7 +19,7 @@ from care.countries import country_name
 from care.i18n import _, fmt_date, fmt_number
 from care.programmes import ProgrammeSettings
 from care.ui.dates import day_input
-from care.ui.form import Form, forget
+from care.ui.form import Form
 from care.ui.messages import field_error
 from care.vocab import label
 
@@ -28,11 +28,6 @@ from care.vocab import label
 def generation(form_key: str) -> int:
     """The round of the form (`Form.round`): a new one after each save, so the next form starts empty."""
     return Form(form_key).round
-
-
-def form_done(form_key: str) -> None:
-    """After a save: the next form with this key starts empty."""
-    forget(form_key)
 
 
 def default_day(programme: ProgrammeSettings) -> date:
