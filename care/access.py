@@ -37,6 +37,7 @@ class Actor:
     countries: frozenset[str] = field(default_factory=frozenset)
     programme_ids: frozenset[int] = field(default_factory=frozenset)
     language: str = "en"
+    time_zone: str = "UTC"  # where moments are shown (care.timezones.user_zone)
     must_change_password: bool = False
     partner_id: int | None = None  # the partner organisation of a partner user
 

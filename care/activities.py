@@ -23,9 +23,10 @@ from care.audit import audit_record
 from care.concurrency import claim
 from care.countries import country_name
 from care.errors import DomainError, NotPermitted, Problems
-from care.i18n import N_, _, fmt_date
+from care.i18n import N_, _
 from care.programmes import ProgrammeSettings, programme_settings
 from care.text import NOTE_MAX, checked_text
+from care.days import check_day
 from db.models import Activity, ActivityModule, ActivityParticipants, Case, Organisation, Referral, TrainingModule
 
 ACTIVITY_KINDS = {
@@ -172,13 +173,9 @@ def referrals_list(session: Session, actor: Actor, *, programme_id: int,
 
 def _check_day(problems: Problems, settings: ProgrammeSettings, day: date | None, today: date,
                field_name: str = "held_on") -> None:
-    if day is None:
-        problems.add(field_name, _("The date is required."))
-    elif day > today:
-        problems.add(field_name, _("Record it once it has taken place: the date is in the future."))
-    elif not settings.in_period(day):
-        problems.add(field_name, _("The date is outside the programme's period ({start} to {end}).").format(
-            start=fmt_date(settings.start_date), end=fmt_date(settings.end_date)))
+    check_day(problems, field_name, day, label=_("The date"), today=today,
+              earliest=settings.start_date, after=_("the programme's start"),
+              latest=settings.end_date, before=_("the programme's end"))
 
 
 def _check_count(problems: Problems, field_name: str, value, *, low: int, high: int) -> int:
@@ -347,13 +344,9 @@ def referral_record(session: Session, actor: Actor, *, programme_id: int, today:
     require_programme(actor, programme_id, Role.COORDINATOR)
     settings = programme_settings(session, programme_id)
     problems = Problems()
-    if referral_date is None:
-        problems.add("referral_date", _("The date is required."))
-    elif referral_date > today:
-        problems.add("referral_date", _("The date of a referral received cannot be in the future."))
-    elif not settings.in_period(referral_date):
-        problems.add("referral_date", _("The date is outside the programme's period ({start} to {end}).").format(
-            start=fmt_date(settings.start_date), end=fmt_date(settings.end_date)))
+    check_day(problems, "referral_date", referral_date, label=_("The date of the referral"), today=today,
+              earliest=settings.start_date, after=_("the programme's start"),
+              latest=settings.end_date, before=_("the programme's end"))
     note = checked_text(problems, "note", note, limit=NOTE_MAX, multiline=True)
     if host_country not in settings.host_countries:
         problems.add("host_country", _("Choose one of the programme's host countries."))

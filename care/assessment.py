@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from care.access import Actor, Role, case_get, require_programme
 from care.audit import audit_record, audit_view
 from care.countries import language_name
-from care.days import latest_day
+from care.days import check_day, latest_day
 from care.errors import DomainError, Problems, StaleEdit
 from care.ui.markdown import md_escape
 from care.i18n import N_, _, fmt_date
@@ -335,14 +335,10 @@ def _check_not_stale(session: Session, current: RiskAssessment | NeedsAssessment
 
 
 def _check_date(problems: Problems, on: date | None, case: Case, previous_on: date | None, today: date) -> None:
-    if on is None:
-        problems.add("assessed_on", _("Give the date of the assessment."))
-    elif on > today:
-        problems.add("assessed_on", _("The date of the assessment cannot be in the future."))
-    elif on < case.referral_date:
-        problems.add("assessed_on", _("The assessment cannot be dated before the referral ({day}).").format(
-            day=fmt_date(case.referral_date)))
-    elif previous_on and on < previous_on:
+    if not check_day(problems, "assessed_on", on, label=_("The date of the assessment"), today=today,
+                     earliest=case.referral_date, after=_("the referral")):
+        return
+    if previous_on and on < previous_on:
         problems.add("assessed_on", _("A reassessment cannot be dated before the current version ({day}).").format(
             day=fmt_date(previous_on)))
 

@@ -21,6 +21,15 @@ from care.text import checked_text
 from db.models import AuditEvent, Case, utcnow
 
 
+def _zone():
+    """The acting user's time zone: the log's days are the user's days."""
+    from zoneinfo import ZoneInfo
+
+    from care.i18n import current_time_zone
+
+    return ZoneInfo(current_time_zone())
+
+
 def audit_record(
     session: Session,
     actor: Actor | None,
@@ -71,7 +80,7 @@ class AuditFilter:
     username: str | None = None
     case_id: int | None = None
     action: str | None = None
-    date_from: date | None = None  # UTC days, both ends included
+    date_from: date | None = None  # days in the acting user's time zone, both ends included
     date_to: date | None = None
 
 
@@ -123,9 +132,9 @@ def _filtered(flt: AuditFilter):
     if flt.action:
         stmt = stmt.where(AuditEvent.action == flt.action)
     if flt.date_from:
-        stmt = stmt.where(AuditEvent.at >= datetime.combine(flt.date_from, time.min, tzinfo=UTC))
+        stmt = stmt.where(AuditEvent.at >= datetime.combine(flt.date_from, time.min, tzinfo=_zone()))
     if flt.date_to:
-        stmt = stmt.where(AuditEvent.at < datetime.combine(flt.date_to + timedelta(days=1), time.min, tzinfo=UTC))
+        stmt = stmt.where(AuditEvent.at < datetime.combine(flt.date_to + timedelta(days=1), time.min, tzinfo=_zone()))
     return stmt
 
 

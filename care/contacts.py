@@ -25,6 +25,7 @@ from care.sections import Section, Table
 from care.access import Side, return_side_scope, works_on
 from care.text import checked_text
 from care.vocab import OPEN_STAGES, label
+from care.days import check_day
 from db.models import Case, Contact, FollowUp, User
 
 KINDS = {
@@ -63,12 +64,8 @@ def contact_log(session: Session, actor: Actor, case_id: int, *, kind: str | Non
     p = Problems()
     if kind not in KINDS:
         p.add("kind", _("Choose the kind of contact."))
-    if on is None:
-        p.add("on", _("Give the date of the contact."))
-    elif on > today:
-        p.add("on", _("This date is in the future."))
-    elif on < case.referral_date:
-        p.add("on", _("This date is before the referral ({date}).").format(date=fmt_date(case.referral_date)))
+    check_day(p, "on", on, label=_("The date of the contact"), today=today, earliest=case.referral_date,
+              after=_("the referral"))
     text = checked_text(p, "note", note, limit=NOTE_MAX, multiline=True)
     p.raise_if_any()
     require_acknowledged(session, actor, case, acknowledged)

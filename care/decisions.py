@@ -20,6 +20,7 @@ from care.intake import eligible_missing
 from care.path import stage_move
 from care.text import checked_text
 from care.vocab import CLOSING_REASONS, Stage
+from care.days import check_day
 from db.models import Case, Referral
 
 REASON_MAX = 2000
@@ -67,12 +68,8 @@ def case_close(session: Session, actor: Actor, case_id: int, *, reason: str, not
         problems.add("reason", _("Choose a closing reason."))
     note = checked_text(problems, "note", note, limit=REASON_MAX, multiline=True,
                         required=_("Say why the case is closed.") if reason == "other" else None)
-    if on is None:
-        problems.add("on", _("Give the closing date."))
-    elif on < case.referral_date:
-        problems.add("on", _("The closing date cannot be before the referral date."))
-    elif on > today:
-        problems.add("on", _("The closing date cannot be in the future."))
+    check_day(problems, "on", on, label=_("The closing date"), today=today, earliest=case.referral_date,
+              after=_("the referral"))
     problems.raise_if_any()
     claim(session, actor, Case, {"id": case.id}, expected_version)
     session.refresh(case)

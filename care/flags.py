@@ -19,6 +19,7 @@ from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import N_, _
 from care.text import checked_text
 from care.vocab import label
+from care.days import check_day
 from db.models import CaseFlag, utcnow
 
 KINDS = {
@@ -50,8 +51,8 @@ def flag_add(session: Session, actor: Actor, case_id: int, *, kind: str | None, 
     if kind not in KINDS:
         p.add("kind", _("Choose a flag."))
     text = checked_text(p, "reason", reason, limit=REASON_MAX, multiline=True, required=_("Say why."))
-    if ends_on is not None and ends_on < today:
-        p.add("ends_on", _("The end date is in the past."))
+    check_day(p, "ends_on", ends_on, label=_("The end date"), today=today, required=False, planned=True,
+              earliest=today, after=_("today"))
     p.raise_if_any()
     row = CaseFlag(case_id=case.id, kind=kind, reason=text, ends_on=ends_on, created_by_id=actor.id)
     session.add(row)

@@ -36,6 +36,7 @@ from care.sections import Section, Table
 from care.access import Side, require_side, return_side_scope, works_on
 from care.text import checked_text, cleaned_text, searchable, text_problem
 from care.vocab import DIMENSIONS, PLAN_SUBCATEGORIES, Stage, label
+from care.days import check_day
 from db.models import Case, FollowUp, FollowUpLineProgress, FollowUpScore, Plan, PlanLine, utcnow
 
 MODES = {
@@ -397,12 +398,8 @@ def _text(value) -> str:
 
 def _check_entry(session: Session, case: Case, entry: FollowUpEntry, today: date) -> None:
     p = Problems()
-    if entry.done_on is None:
-        p.add("done_on", _("Give the date of the follow-up."))
-    elif case.arrival_date and entry.done_on < case.arrival_date:
-        p.add("done_on", _("This date is before the arrival ({date}).").format(date=fmt_date(case.arrival_date)))
-    elif entry.done_on > today:
-        p.add("done_on", _("This date is in the future."))
+    check_day(p, "done_on", entry.done_on, label=_("The date of the follow-up"), today=today,
+              earliest=case.arrival_date, after=_("the arrival"))
     if entry.mode not in MODES:
         p.add("mode", _("Choose how the follow-up was done."))
     for name in ("living_where", "living_with", "wellbeing", "alarm_note"):
@@ -537,13 +534,8 @@ def followup_consent_withdraw(session: Session, actor: Actor, case_id: int, *, w
     require_side(actor, case, Side.ARRIVAL)
     _require_open(case)
     p = Problems()
-    if withdrawn_on is None:
-        p.add("withdrawn_on", _("Give the day consent was withdrawn."))
-    elif case.arrival_date and withdrawn_on < case.arrival_date:
-        p.add("withdrawn_on", _("This date is before the arrival ({date}).").format(
-            date=fmt_date(case.arrival_date)))
-    elif withdrawn_on > today:
-        p.add("withdrawn_on", _("This date is in the future."))
+    check_day(p, "withdrawn_on", withdrawn_on, label=_("The day consent was withdrawn"), today=today,
+              earliest=case.arrival_date, after=_("the arrival"))
     p.raise_if_any()
     claim(session, actor, Case, {"id": case.id}, case.version)
     case.followup_consent_withdrawn_on = withdrawn_on

@@ -27,6 +27,8 @@ LANGUAGES = {"en": "English", "fr": "Français"}
 DEFAULT_LANGUAGE = "en"
 
 _language: ContextVar[str] = ContextVar("care_language", default=DEFAULT_LANGUAGE)
+DEFAULT_TIME_ZONE = "UTC"
+_time_zone: ContextVar[str] = ContextVar("care_time_zone", default=DEFAULT_TIME_ZONE)
 
 
 @lru_cache(maxsize=None)
@@ -48,6 +50,24 @@ def set_language(lang: str) -> None:
 
 def current_language() -> str:
     return _language.get()
+
+
+def set_time_zone(zone: str) -> None:
+    """The acting user's time zone (an IANA name, e.g. "Europe/Paris"): every moment is shown in it."""
+    _time_zone.set(zone if _known_zone(zone) else DEFAULT_TIME_ZONE)
+
+
+def current_time_zone() -> str:
+    return _time_zone.get()
+
+
+@lru_cache(maxsize=None)
+def _known_zone(zone: str) -> bool:
+    try:
+        babel_dates.get_timezone(zone)
+    except LookupError:
+        return False
+    return bool(zone)
 
 
 @contextmanager
@@ -73,11 +93,46 @@ def N_(message: str) -> str:
 
 
 def fmt_date(value: date | datetime | None, fmt: str = "medium") -> str:
+    """A day in the language's `fmt` ("medium": "Jun 3, 2027", "3 juin 2027"). A moment (a datetime) is
+    always shown one way per language, in the user's time zone (see `fmt_moment`), whatever `fmt`."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return babel_dates.format_datetime(value, format=fmt, locale=_language.get(), tzinfo=babel_dates.UTC)
+        return fmt_moment(value)
     return babel_dates.format_date(value, format=fmt, locale=_language.get())
+
+
+def local_moment(value: datetime) -> datetime:
+    """A moment in the acting user's time zone (stored moments are UTC; a naive one is taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=babel_dates.UTC)
+    return value.astimezone(babel_dates.get_timezone(_time_zone.get()))
+
+
+def fmt_moment(value: datetime | None) -> str:
+    """One format per language for a moment, in the user's time zone: "Jun 3, 2027, 2:32 PM", "3 juin 2027, 14:32"."""
+    if value is None:
+        return "—"
+    local = local_moment(value)
+    return babel_dates.format_datetime(local, format=_moment_pattern(_language.get()), locale=_language.get())
+
+
+def fmt_time(value: datetime, *, today: date | None = None) -> str:
+    """A moment as its time alone when it is today in the user's time zone ("14:32"), else in full."""
+    local = local_moment(value)
+    if local.date() == (today or local_moment(datetime.now(babel_dates.UTC)).date()):
+        return babel_dates.format_time(local, format="short", locale=_language.get())
+    return fmt_moment(value)
+
+
+@lru_cache(maxsize=None)
+def _moment_pattern(lang: str) -> str:
+    """The language's medium date and short time, joined as the locale joins them."""
+    from babel import Locale
+
+    loc = Locale.parse(lang)
+    glue = str(loc.datetime_formats["medium"])
+    return glue.replace("{1}", loc.date_formats["medium"].pattern).replace("{0}", loc.time_formats["short"].pattern)
 
 
 def fmt_money(amount: Decimal | None, currency: str) -> str:

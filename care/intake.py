@@ -31,6 +31,7 @@ from care.text import checked_text
 from care.vocab import (
     CONSENT_METHODS, EXPLOITATION_FORMS, IDENTIFIED_BY, LABOUR_SECTORS, ORGANISATION_TYPES, SEX, Stage, label,
 )
+from care.days import check_day
 from db.models import Case, Organisation, Referral
 
 ADULT_AGE = 18
@@ -333,12 +334,9 @@ def _check_person(person: PersonInput, *, referral_date: date | None, problems: 
 def _check_consent(consent: ConsentInput, programme: ProgrammeSettings, *, today: date, problems: Problems) -> None:
     if consent.on is None:
         problems.add("consent_on", _("Give the date consent was obtained."))
-    elif consent.on > today:
-        problems.add("consent_on", _("The date of consent cannot be in the future."))
-    elif consent.on < programme.start_date:
-        # Consent is to this programme's processing: it cannot predate the programme.
-        problems.add("consent_on", _("The date of consent cannot be before the programme started ({date}).").format(
-            date=fmt_date(programme.start_date)))
+    else:  # consent is to this programme's processing: it cannot predate the programme
+        check_day(problems, "consent_on", consent.on, label=_("The date of consent"), today=today,
+                  earliest=programme.start_date, after=_("the programme's start"))
     if consent.method not in CONSENT_METHODS:
         problems.add("consent_method", _("Say how consent was obtained."))
     if consent.language not in language_codes():

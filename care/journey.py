@@ -20,7 +20,7 @@ from care.access import Actor, case_get, case_scope
 from care.audit import audit_record
 from care.concurrency import claim
 from care.countries import country_name
-from care.days import latest_day
+from care.days import check_day
 from care.drafts import draft_discard
 from care.errors import DomainError, Problems
 from care.i18n import N_, _, fmt_date
@@ -321,27 +321,22 @@ def _check(p: Problems, case: Case, side: Side, entry: ChecklistEntry, today: da
     if done_on is not None:
         if not needed:
             p.add(key("done_on"), _("Marked as not needed: clear the date, or mark the item as needed."))
-        elif done_on > today:
-            p.add(key("done_on"), _("This date is in the future."))
-        elif side == Side.DEPARTURE and done_on < case.referral_date:
-            p.add(key("done_on"), _("This date is before the referral ({date}).").format(
-                date=fmt_date(case.referral_date)))
-        elif side == Side.ARRIVAL and case.departure_date is None:
+        elif side == Side.DEPARTURE:
+            check_day(p, key("done_on"), done_on, label=_("The date done"), today=today,
+                      earliest=case.referral_date, after=_("the referral"))
+        elif case.departure_date is None:
             p.add(key("done_on"), _("The person has not departed yet: an arrival item cannot be done."))
-        elif side == Side.ARRIVAL and done_on < case.departure_date:
-            p.add(key("done_on"), _("This date is before the departure ({date}).").format(
-                date=fmt_date(case.departure_date)))
+        else:
+            check_day(p, key("done_on"), done_on, label=_("The date done"), today=today,
+                      earliest=case.departure_date, after=_("the departure"))
     checked_text(p, key("note"), note, limit=MAX_NOTE, multiline=True)
     for name in ("route", "transit", "receiving_focal_point"):
         checked_text(p, key(name), _text(entry.details.get(name)), limit=MAX_TEXT)
     done = needed and done_on is not None
     if entry.item == "flight_booked":
         flight = entry.details.get("flight_date")
-        if flight is not None and flight < case.referral_date:
-            p.add(key("flight_date"), _("This date is before the referral ({date}).").format(
-                date=fmt_date(case.referral_date)))
-        elif flight is not None and flight > latest_day(today):
-            p.add(key("flight_date"), _("This date is too far ahead; check the year."))
+        check_day(p, key("flight_date"), flight, label=_("The flight date"), today=today, required=False,
+                  planned=True, earliest=case.referral_date, after=_("the referral"))
         if done and flight is None:
             p.add(key("flight_date"), _("Give the flight date."))
         if done and not details.get("route"):
@@ -415,14 +410,8 @@ def case_depart(session: Session, actor: Actor, case_id: int, *, departure_date:
     case = case_get(session, actor, case_id, for_update=True)
     require_side(actor, case, Side.DEPARTURE)
     p = Problems()
-    if departure_date is None:
-        p.add("departure_date", _("Give the departure date."))
-    elif departure_date > today:
-        p.add("departure_date", _("The departure date cannot be in the future."))
-    elif departure_date < case.referral_date:
-        p.add("departure_date", _("This date is before the referral ({date}).").format(
-            date=fmt_date(case.referral_date)))
-    else:
+    if check_day(p, "departure_date", departure_date, label=_("The departure date"), today=today,
+                 earliest=case.referral_date, after=_("the referral")):
         done = [r.done_on for r in _rows(session, case.id).values() if r.side == Side.DEPARTURE and r.done_on]
         if done and departure_date < max(done):
             p.add("departure_date", _("A pre-departure item was done after this date, on {date}.").format(
@@ -442,13 +431,8 @@ def case_arrive(session: Session, actor: Actor, case_id: int, *, arrival_date: d
     case = case_get(session, actor, case_id, for_update=True)
     require_side(actor, case, Side.ARRIVAL)
     p = Problems()
-    if arrival_date is None:
-        p.add("arrival_date", _("Give the arrival date."))
-    elif arrival_date > today:
-        p.add("arrival_date", _("The arrival date cannot be in the future."))
-    elif case.departure_date and arrival_date < case.departure_date:
-        p.add("arrival_date", _("This date is before the departure ({date}).").format(
-            date=fmt_date(case.departure_date)))
+    check_day(p, "arrival_date", arrival_date, label=_("The arrival date"), today=today,
+              earliest=case.departure_date, after=_("the departure"))
     p.raise_if_any()
     stage_move(session, actor, case, Stage.ARRIVED, missing=[], detail={"arrival_date": arrival_date.isoformat()})
     case.arrival_date = arrival_date

@@ -19,7 +19,8 @@ from care.access import Actor, Role
 from care.audit import audit_record
 from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
-from care.i18n import _
+from care.days import check_day
+from care.i18n import N_, _
 from care.minors import (
     ALWAYS_REQUIRED, BID_OUTCOMES, CHILD_VIEW_STEPS, DEPARTED_OR_LATER, ESCORT_KINDS, FAMILY_OUTCOMES, MINOR_ACTORS,
     NOT_REQUIRED_BY_DEFAULT, check_before_departure, check_open, minor_case, procedure_of,
@@ -29,34 +30,26 @@ from care.vocab import Stage, label
 from db.models import ChildView, MinorActor, MinorProcedure
 
 TEXT_MAX = 200  # the short text columns of minor_procedure and minor_actor
-EARLIEST = date(1900, 1, 1)
 
 
 # --- validation helpers ----------------------------------------------------------------
 
 
+LABELS = {"decided_on": N_("The date of the decision"), "requested_on": N_("The date of the request"),
+          "done_on": N_("The date done"), "contacted_on": N_("The date of contact"),
+          "handed_over_on": N_("The date of the handover"), "recorded_on": N_("The date recorded")}
+
+
 def _day(problems: Problems, field: str, value: date | None, *, today: date, required: bool = False,
-         not_before: date | None = None, not_before_text: str = "") -> None:
-    if value is None:
-        if required:
-            problems.add(field, _("The date is required."))
-        return
-    if value > today:
-        problems.add(field, _("This date is in the future."))
-    elif not_before is not None and value < not_before:
-        problems.add(field, not_before_text or _("This date is too early."))
-    elif value < EARLIEST:  # a mistyped year, where the rule has no earlier anchor
-        problems.add(field, _("This date is too early."))
+         not_before: date | None = None, after: str = "") -> None:
+    check_day(problems, field, value, label=_(LABELS[field]), today=today, required=required,
+              earliest=not_before, after=after)
 
 
 def _text(problems: Problems, field: str, value: str, *, required: bool = False, limit: int = TEXT_MAX) -> str:
     """The short columns hold one line; the long ones (reasons, documents, words) may hold several."""
     return checked_text(problems, field, value, limit=limit, multiline=limit > TEXT_MAX,
                         required=_("This field is required.") if required else None)
-
-
-def _before_referral() -> str:
-    return _("This date is before the referral.")
 
 
 def _contact(problems: Problems, field: str, value: str, country: str) -> str:
@@ -162,9 +155,9 @@ def minor_family_assessment_record(session: Session, actor: Actor, *, case_id: i
     proc = procedure_of(session, case)
     problems = Problems()
     _day(problems, "requested_on", requested_on, today=today, required=True, not_before=case.referral_date,
-         not_before_text=_before_referral())
+         after=_("the referral"))
     _day(problems, "done_on", done_on, today=today, not_before=requested_on,
-         not_before_text=_("The assessment cannot be done before it was requested."))
+         after=_("the request"))
     values = {
         "family_requested_on": requested_on,
         "family_done_on": done_on,
@@ -205,7 +198,7 @@ def minor_actor_update(session: Session, actor: Actor, *, minor_actor_id: int, v
     check_before_departure(case)
     problems = Problems()
     _day(problems, "contacted_on", contacted_on, today=today, not_before=case.referral_date,
-         not_before_text=_before_referral())
+         after=_("the referral"))
     agreed = _text(problems, "agreed", agreed, limit=5000)
     if agreed and contacted_on is None:
         problems.add("contacted_on", _("Give the date of the contact in which this was agreed."))
@@ -262,7 +255,7 @@ def minor_handover_record(session: Session, actor: Actor, *, case_id: int, versi
     proc = procedure_of(session, case)
     problems = Problems()
     _day(problems, "handed_over_on", handed_over_on, today=today, required=True, not_before=case.departure_date,
-         not_before_text=_("The handover cannot be before the departure."))
+         after=_("the departure"))
     handed_to = _text(problems, "handed_to", handed_to, required=True)
     problems.raise_if_any()
     claim(session, actor, MinorProcedure, {"case_id": case.id}, version)
@@ -283,7 +276,7 @@ def child_view_add(session: Session, actor: Actor, *, case_id: int, step: str | 
     if step not in CHILD_VIEW_STEPS:
         problems.add("step", _("Choose the step."))
     _day(problems, "recorded_on", recorded_on, today=today, required=True, not_before=case.referral_date,
-         not_before_text=_before_referral())
+         after=_("the referral"))
     words = _text(problems, "words", words, required=True, limit=5000)
     problems.raise_if_any()
     view = ChildView(case_id=case.id, step=step, recorded_on=recorded_on, words=words, recorded_by_id=actor.id)

@@ -24,6 +24,7 @@ from care.i18n import N_, _, fmt_date, fmt_money
 from care.programmes import programme_settings
 from care.text import NOTE_MAX, checked_text
 from care.vocab import Stage
+from care.days import check_day
 from db.models import Case, FollowUp, Payment, Plan, PlanLine, utcnow
 
 PAYMENT_METHODS = {
@@ -89,13 +90,9 @@ def payment_record(session: Session, actor: Actor, *, line_id: int | None, paid_
     problems = Problems()
     first_approval = session.exec(select(func.min(Plan.decided_at)).where(
         Plan.case_id == case.id, col(Plan.status).in_(("approved", "superseded")))).one()
-    if paid_on is None:
-        problems.add("paid_on", _("Give the date of the payment."))
-    elif paid_on > today:
-        problems.add("paid_on", _("A payment is recorded once it is made: the date cannot be in the future."))
-    elif first_approval is not None and paid_on < _local_day(first_approval):
-        problems.add("paid_on", _("The plan was first approved on {day}: a payment cannot be earlier.").format(
-            day=fmt_date(_local_day(first_approval))))
+    check_day(problems, "paid_on", paid_on, label=_("The date of the payment"), today=today,
+              earliest=_local_day(first_approval) if first_approval is not None else None,
+              after=_("the plan's first approval"))
     value = parse_decimal(amount)
     paid = paid_by_line(session, case.id)[line.id]
     left = line.amount_programme - paid

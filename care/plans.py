@@ -27,9 +27,9 @@ from care.budget import (
 )
 from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
-from care.days import latest_day
-from care.i18n import N_, _, fmt_date, fmt_money
+from care.i18n import N_, _, fmt_money
 from care.minors_path import plan_approved_missing as minor_plan_approved_missing
+from care.days import check_day
 from care.path import stage_move
 from care.payments import monitoring_sync, paid_by_line
 from care.programmes import programme_settings
@@ -273,13 +273,8 @@ def _line_values(session: Session, case: Case, data: LineInput) -> dict:
         partner = session.get(PartnerOrganisation, data.partner_id)
         if partner is None or not partner.active or partner.country != case.return_country:
             problems.add("partner_id", _("Choose an active partner organisation of the return country."))
-    if data.planned_on is None:
-        problems.add("planned_on", _("Give the planned date."))
-    elif data.planned_on < case.referral_date:
-        problems.add("planned_on", _("A line cannot be planned before the referral ({day}).").format(
-            day=fmt_date(case.referral_date)))
-    elif data.planned_on > latest_day(date.today()):
-        problems.add("planned_on", _("This date is too far ahead; check the year."))
+    check_day(problems, "planned_on", data.planned_on, label=_("The planned date"), today=date.today(), planned=True,
+              earliest=case.referral_date, after=_("the referral"))
     amount = parse_decimal(data.amount)
     if problem := amount_problem(amount):
         problems.add("amount", problem)

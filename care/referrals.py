@@ -37,6 +37,7 @@ from care.sections import Section, Table
 from care.schedule import followup_label, followup_state, schedule_months
 from care.text import checked_text
 from care.vocab import OPEN_STAGES, PLAN_CATEGORIES, label
+from care.days import check_day
 from db.models import Case, FollowUp, NeedRating, NeedsAssessment, Plan, PlanLine, User, utcnow
 from db.models.partner import PartnerOrganisation, PartnerReferral
 
@@ -477,11 +478,8 @@ def referral_complete(session: Session, actor: Actor, referral_id: int, *, outco
         p.add("outcome", _("Choose the outcome."))
     reason = checked_text(p, "outcome_reason", reason, limit=REASON_MAX, multiline=True,
                           required=_("Say why it was not successful.") if outcome == "not_successful" else None)
-    if on > today:
-        p.add("completed_on", _("This date is in the future."))
-    elif ref.sent_on and on < ref.sent_on:
-        p.add("completed_on", _("This date is before the referral was sent ({date}).").format(
-            date=fmt_date(ref.sent_on)))
+    check_day(p, "completed_on", on, label=_("The date of completion"), today=today, earliest=ref.sent_on,
+              after=_("the sending of the referral"))
     p.raise_if_any()
     _claim(session, actor, ref, expected_version)
     _require_state(ref, "accepted", doing=_("completed"))
@@ -507,13 +505,9 @@ def consent_sharing_withdraw(session: Session, actor: Actor, case_id: int, on: d
     p = Problems()
     if not case.consent_sharing or case.consent_sharing_withdrawn_on is not None:
         p.add("withdrawn_on", _("The person has not consented to sharing: there is nothing to withdraw."))
-    elif on is None:
-        p.add("withdrawn_on", _("Give the day consent was withdrawn."))
-    elif on > today:
-        p.add("withdrawn_on", _("This date is in the future."))
-    elif case.consent_sharing_on and on < case.consent_sharing_on:
-        p.add("withdrawn_on", _("This date is before consent was given ({date}).").format(
-            date=fmt_date(case.consent_sharing_on)))
+    else:
+        check_day(p, "withdrawn_on", on, label=_("The day consent was withdrawn"), today=today,
+                  earliest=case.consent_sharing_on, after=_("the consent"))
     reason = checked_text(p, "withdraw_reason", reason, limit=REASON_MAX, multiline=True,
                           required=_("Say how the person withdrew consent (in their words if possible)."))
     p.raise_if_any()

@@ -25,12 +25,13 @@ from care.audit import audit_record
 from care.casemove import open_referrals_revoke
 from care.concurrency import claim
 from care.errors import DomainError, Problems
-from care.i18n import N_, _, fmt_date
+from care.i18n import N_, _
 from care.identity import identity_read
 from care.lifecycle import case_anonymise, case_rows
 from care.path import stage_move
 from care.text import NOTE_MAX, checked_text
 from care.vocab import Stage
+from care.days import check_day
 from db.models import (
     AuditEvent, Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor,
     MinorProcedure, Mitigation, NeedRating, NeedsAssessment, PartnerOrganisation, PartnerReferral, Payment, Plan,
@@ -113,13 +114,8 @@ def erasure_request(session: Session, actor: Actor, case_id: int, *, requested_o
     if case.anonymised_at is not None:
         raise DomainError(_("The person's identity and notes were already removed from this case."))
     problems = Problems()
-    if requested_on is None:
-        problems.add("requested_on", _("Give the date of the person's request."))
-    elif requested_on > today:
-        problems.add("requested_on", _("The date of the request cannot be in the future."))
-    elif requested_on < case.referral_date:
-        problems.add("requested_on", _("The request cannot predate the referral ({day}).").format(
-            day=fmt_date(case.referral_date)))
+    check_day(problems, "requested_on", requested_on, label=_("The date of the request"), today=today,
+              earliest=case.referral_date, after=_("the referral"))
     reason = checked_text(problems, "reason", reason, limit=NOTE_MAX, multiline=True,
                           required=_("Say how the person asked (in person, by letter...) and what they asked for."))
     problems.raise_if_any()

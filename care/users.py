@@ -14,7 +14,6 @@ from sqlmodel import Session, col, delete, func, select
 from care.access import Actor, Role, require
 from care.audit import audit_record
 from care.concurrency import claim
-from care.config import settings
 from care.errors import DomainError, NotPermitted, Problems
 from care.ui.markdown import md_escape
 from care.i18n import LANGUAGES, _
@@ -23,6 +22,7 @@ from care.countries import is_country
 from care.passwords import check_password, generate_password, hash_password, password_problem
 from care.text import checked_text
 from db.models import PartnerOrganisation, Programme, RecoveryCode, User, UserCountry, UserProgramme, UserRole, utcnow
+from care.timezones import default_zone, is_zone
 
 NAME_MAX, EMAIL_MAX = 200, 254  # the columns' lengths
 
@@ -43,6 +43,7 @@ def _actor_of(session: Session, user: User) -> Actor:
     roles = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
     countries = session.exec(select(UserCountry.country).where(UserCountry.user_id == user.id)).all()
     programmes = session.exec(select(UserProgramme.programme_id).where(UserProgramme.user_id == user.id)).all()
+    zone = user.time_zone or default_zone(session, frozenset(countries), frozenset(programmes))
     return Actor(
         id=user.id,
         username=user.username,
@@ -51,6 +52,7 @@ def _actor_of(session: Session, user: User) -> Actor:
         countries=frozenset(countries),
         programme_ids=frozenset(programmes),
         language=user.language,
+        time_zone=zone,
         must_change_password=user.must_change_password,
         partner_id=user.partner_id,
     )
@@ -374,6 +376,17 @@ def own_language_set(session: Session, actor: Actor, language: str) -> None:
         user.language = language
         session.add(user)
         audit_record(session, actor, "user.set_language", entity="user", entity_id=user.id, detail=language)
+
+
+def own_time_zone_set(session: Session, actor: Actor, zone: str) -> None:
+    """The zone the user's moments are shown in; "" goes back to the country's zone."""
+    if zone and not is_zone(zone):
+        raise DomainError(_("Unknown time zone."), field="time_zone")
+    user = session.get(User, actor.id)
+    if user.time_zone != zone:
+        user.time_zone = zone
+        session.add(user)
+        audit_record(session, actor, "user.set_time_zone", entity="user", entity_id=user.id, detail=zone or "default")
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
-"""My account: language, password and second factor."""
+"""My account: language, time zone, password and second factor."""
 
 import streamlit as st
 
 from care import users
-from care.errors import DomainError
 from care.i18n import LANGUAGES, _
 from care.passwords import MIN_LENGTH
 from care.ui.auth import page_gate
+from care.ui.dates import time_zone_picker
 from care.ui.db import db_session
-from care.ui.messages import clear_errors, field_error, flash, remember_error, show_flash
+from care.ui.form import Form
+from care.ui.messages import field_error, show_flash
 from care.ui.second_factor import account_section
 
 actor = page_gate("account")
@@ -26,6 +27,7 @@ if choice != actor.language:
     with db_session() as session:
         users.own_language_set(session, actor, choice)
     st.rerun()
+time_zone_picker(actor)
 
 st.subheader(_("Change my password"))
 # Cleared after each try: passwords are not kept in the session, even after a refusal.
@@ -38,14 +40,7 @@ with st.form("password_form", clear_on_submit=True):
     repeat = st.text_input(_("New password again"), type="password")
     field_error("password", "repeat")
     if st.form_submit_button(_("Change password")):
-        try:
-            with db_session() as session:
-                users.own_password_change(session, actor, current, new, repeat)
-        except DomainError as err:
-            remember_error("password", err)
-        else:
-            clear_errors("password")
-            flash(_("Your password was changed."))
-        st.rerun()
+        Form("password").submit(lambda s: users.own_password_change(s, actor, current, new, repeat),
+                                _("Your password was changed."))
 
 account_section(actor)

@@ -6,15 +6,15 @@ import streamlit as st
 
 from care import activities
 from care.activities import OUTCOMES_RECORDED_HERE, REFERRAL_OUTCOMES
-from care.errors import DomainError
 from care.i18n import _, fmt_date
 from care.ui.activities import (
-    activities_table, activity_choice, activity_fields, form_done, generation, referral_fields, referrals_table,
+    activities_table, activity_choice, activity_fields, generation, referral_fields, referrals_table,
 )
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.indicators import programme_picker
-from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
+from care.ui.form import Form
+from care.ui.messages import field_error, form_errors, show_flash
 from care.vocab import label
 
 actor = page_gate("activities")
@@ -26,17 +26,8 @@ if programme is None:
 
 
 def saved(form_key: str, message: str, call) -> None:
-    """Run one save; keep its errors for the form, or clear the form and say it is done."""
-    try:
-        with db_session() as session:
-            call(session)
-    except DomainError as err:
-        remember_error(form_key, err)
-    else:
-        clear_errors(form_key)
-        form_done(form_key)
-        flash(message)
-    st.rerun()
+    """One save through the form lifecycle (`Form.submit`): errors by field, or a fresh form and a toast."""
+    Form(form_key).submit(call, message)
 
 
 KINDS = {"meeting": _("Information meetings"), "training": _("Trainings"), "brochures": _("Brochures")}

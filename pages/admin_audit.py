@@ -7,6 +7,7 @@ import streamlit as st
 from care import audit
 from care.errors import DomainError
 from care.i18n import _, fmt_date, fmt_number
+from care.ui.dates import day_input
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, form_errors, remember_error
@@ -17,7 +18,6 @@ st.caption(_("Every change, every read of a person's identity, every export and 
              "The log cannot be edited. Times are UTC."))
 
 FILTER, PAGE, PAGE_SIZE = "_audit_filter", "audit_page", 50
-DAYS = {"min_value": date(2000, 1, 1), "max_value": date(2100, 12, 31)}
 
 with db_session() as session:
     usernames, actions = audit.audit_choices(session, actor)
@@ -30,10 +30,10 @@ with st.form(form):
     action = right.selectbox(_("Action"), ["", *actions], format_func=lambda a: a or _("Any action"),
                              key="audit_action")
     left, right = st.columns(2)
-    date_from = left.date_input(_("From (UTC)"), value=None, key="audit_from", **DAYS)
-    date_to = right.date_input(_("To (UTC)"), value=None, key="audit_to", **DAYS)
+    with left:
+        date_from = day_input(_("From"), None, key="audit_from")
     with right:
-        field_error(form, "date_to")
+        date_to = day_input(_("To"), None, key="audit_to", form=form, field="date_to")
     left, _right = st.columns(2)
     case_code = left.text_input(_("Case code"), key="audit_case", placeholder=_("For example CARE-FR-2014-0007"))
     with left:
@@ -62,7 +62,7 @@ if page > pages:  # the filter narrowed the log since this page was chosen
 
 st.caption(_("{total} events; page {page} of {pages}, newest first.").format(
     total=fmt_number(total), page=page, pages=pages))
-st.dataframe([{_("Time (UTC)"): fmt_date(r.at), _("User"): r.username, _("Action"): r.action,
+st.dataframe([{_("Time"): fmt_date(r.at), _("User"): r.username, _("Action"): r.action,
                _("Case"): r.case_code, _("Record"): f"{r.entity} {r.entity_id}".strip(), _("Detail"): r.detail}
               for r in rows], hide_index=True, width="stretch")
 

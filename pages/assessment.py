@@ -5,12 +5,13 @@ from datetime import date
 import streamlit as st
 
 from care import assessment as a
-from care.errors import DomainError
 from care.i18n import _
+from care.ui.dates import day_input
 from care.ui import assessment as ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
-from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
+from care.ui.form import Form
+from care.ui.messages import field_error, form_errors, show_flash
 from care.ui.widgets import case_picker
 from care.vocab import Stage, label, stage_label
 
@@ -33,20 +34,7 @@ if risk and risk.lacks_mitigation:
     st.warning(_("The risk level is {level} and no mitigation measure is recorded: the plan cannot be approved "
                  "until one is.").format(level=a.level_label(risk.overall_level).lower()), icon=":material/warning:")
 if file.stage == Stage.ELIGIBLE:
-    mark_key = f"mark_{case_id}"
-    st.caption(_("The case is assessed once a risk assessment and a needs assessment are saved."))
-    if st.button(_("Mark as assessed"), type="secondary" if file.assessed_missing else "primary", key=mark_key):
-        try:
-            with db_session() as session:
-                a.assessment_mark_assessed(session, actor, case_id)
-        except DomainError as err:
-            remember_error(mark_key, err)
-        else:
-            clear_errors(mark_key)
-            flash(_("The case is now assessed."))
-        st.rerun()
-    field_error(mark_key, "stage")
-    form_errors(mark_key)
+    ui.mark_assessed(actor, case_id, file)
 
 NOW = _("Current assessment")
 tab_now, tab_risk, tab_needs, tab_history = ui.tabs(
@@ -68,9 +56,9 @@ with tab_risk:
                      "is kept.").format(n=base.version_no))
     with st.form(key):
         form_errors(form_key)
-        assessed_on = st.date_input(_("Date of the assessment"), value=today, min_value=file.referral_date,
-                                    max_value=today, key=ui.probe_key("risk", case_id, opened))
-        field_error(form_key, "assessed_on")
+        assessed_on = day_input(_("Date of the assessment"), today, key=ui.probe_key("risk", case_id, opened),
+                                form=form_key, field="assessed_on", today=today, earliest=file.referral_date,
+                                after=_("the referral"))
         factors = ui.factor_rows(form_key, key, base)
         st.subheader(_("Overall level"))
         st.caption(_(a.LEVEL_RULE))
@@ -91,18 +79,11 @@ with tab_risk:
                                  type="primary"):
             data = a.RiskInput(assessed_on=assessed_on, factors=factors, overall_level=overall,
                                justification=justification, mitigations=measures)
-            try:
-                with db_session() as session:
-                    saved = a.risk_assess(session, actor, case_id, data=data, based_on_version=opened)
-            except DomainError as err:
-                remember_error(form_key, err)
-            else:
-                clear_errors(form_key)
-                ui.forget_opened("risk", case_id)
-                ui.open_tab_next(NOW)
-                flash(_("Risk assessment version {n} saved: the level is {level}.").format(
-                    n=saved.version_no, level=a.level_label(saved.overall_level).lower()))
-            st.rerun()
+            Form(form_key).submit(
+                lambda s: a.risk_assess(s, actor, case_id, data=data, based_on_version=opened),
+                lambda saved: ui.done_message(_("Risk assessment version {n} saved: the level is {level}.").format(
+                    n=saved.version_no, level=a.level_label(saved.overall_level).lower()), file, "risk"),
+                then=lambda _saved: (ui.forget_opened("risk", case_id), ui.open_tab_next(NOW)))
 
 with tab_needs:
     form_key = f"needs_{case_id}"
@@ -111,9 +92,9 @@ with tab_needs:
     ui.stale_notice("needs", case_id, opened, needs, form_key)
     with st.form(key):
         form_errors(form_key)
-        assessed_on = st.date_input(_("Date of the assessment"), value=today, min_value=file.referral_date,
-                                    max_value=today, key=ui.probe_key("needs", case_id, opened))
-        field_error(form_key, "assessed_on")
+        assessed_on = day_input(_("Date of the assessment"), today, key=ui.probe_key("needs", case_id, opened),
+                                form=form_key, field="assessed_on", today=today, earliest=file.referral_date,
+                                after=_("the referral"))
         st.subheader(_("Needs"))
         need_inputs = ui.need_rows(form_key, key, base)
         st.subheader(_("Skills and motivation"))
@@ -127,17 +108,11 @@ with tab_needs:
         if st.form_submit_button(_("Save as a new version") if base else _("Save the needs assessment"),
                                  type="primary"):
             data = a.NeedsInput(assessed_on=assessed_on, needs=need_inputs, education_level=education, **texts)
-            try:
-                with db_session() as session:
-                    saved = a.needs_assess(session, actor, case_id, data=data, based_on_version=opened)
-            except DomainError as err:
-                remember_error(form_key, err)
-            else:
-                clear_errors(form_key)
-                ui.forget_opened("needs", case_id)
-                ui.open_tab_next(NOW)
-                flash(_("Needs assessment version {n} saved.").format(n=saved.version_no))
-            st.rerun()
+            Form(form_key).submit(
+                lambda s: a.needs_assess(s, actor, case_id, data=data, based_on_version=opened),
+                lambda saved: ui.done_message(_("Needs assessment version {n} saved.").format(n=saved.version_no),
+                                              file, "needs"),
+                then=lambda _saved: (ui.forget_opened("needs", case_id), ui.open_tab_next(NOW)))
 
 with tab_history:
     ui.show_history(file)

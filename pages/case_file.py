@@ -6,8 +6,8 @@ import streamlit as st
 
 from care import decisions
 from care.casefile import case_file
-from care.errors import DomainError
 from care.i18n import _
+from care.ui.dates import day_input
 from care.ui.auth import page_gate
 from care.ui.case_rights import move_panel, rights_panel
 from care.ui.casefile import (
@@ -17,7 +17,8 @@ from care.ui.casefile import (
 from care.ui.db import db_session
 from care.ui.intake import criteria
 from care.ui.persondocs import person_documents
-from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
+from care.ui.form import Form
+from care.ui.messages import field_error, form_errors, show_flash
 from care.ui.opened import opened_version
 from care.ui.widgets import case_picker
 from care.vocab import CLOSING_REASONS, label, stage_label
@@ -80,17 +81,9 @@ if decide:
                 reason = st.text_area(_("Reason, if not eligible"), max_chars=2000, key=f"{form}_reason")
                 field_error(form, "reason")
                 if st.form_submit_button(_("Record the decision")):
-                    try:
-                        with db_session() as session:
-                            decisions.eligibility_decide(session, actor, cf.case_id, eligible=eligible,
-                                                         reason=reason, expected_version=version)
-                    except DomainError as err:
-                        remember_error(form, err)
-                        st.rerun()
-                    clear_errors(form)
-                    case_forms_reset(cf.case_id)
-                    flash(_("Decision recorded."))
-                    st.rerun()
+                    Form(form).submit(lambda s: decisions.eligibility_decide(
+                        s, actor, cf.case_id, eligible=eligible, reason=reason, expected_version=version),
+                        _("Decision recorded."), then=lambda _r: case_forms_reset(cf.case_id))
         form = form_key(f"close_{cf.case_id}_")
         version = opened_version(form, cf.version)
         stale_reload(form, cf.case_id)
@@ -102,17 +95,8 @@ if decide:
             field_error(form, "reason")
             note = st.text_area(_("Note"), max_chars=2000, key=f"{form}_note")
             field_error(form, "note")
-            on = st.date_input(_("Closing date"), value=today, max_value=today, key=f"{form}_on")
-            field_error(form, "on")
+            on = day_input(_("Closing date"), today, key=f"{form}_on", form=form, field="on", today=today)
             if st.form_submit_button(_("Close the case")):
-                try:
-                    with db_session() as session:
-                        decisions.case_close(session, actor, cf.case_id, reason=reason or "", note=note, on=on,
-                                             expected_version=version, today=today)
-                except DomainError as err:
-                    remember_error(form, err)
-                    st.rerun()
-                clear_errors(form)
-                case_forms_reset(cf.case_id)
-                flash(_("Case closed."))
-                st.rerun()
+                Form(form).submit(lambda s: decisions.case_close(s, actor, cf.case_id, reason=reason or "", note=note,
+                                                                 on=on, expected_version=version, today=today),
+                                  _("Case closed."), then=lambda _r: case_forms_reset(cf.case_id))

@@ -7,6 +7,7 @@ import streamlit as st
 from care import indicators
 from care.errors import DomainError, ValidationErrors
 from care.i18n import _, fmt_date
+from care.ui.dates import day_input
 from care.ui.auth import page_gate
 from care.ui.exchange import XLSX, indicators_workbook
 from care.ui.indicators import export_buttons, programme_picker, report_for, show_table
@@ -20,11 +21,11 @@ if programme is None:
 
 with st.form("indicators_period"):
     left, right = st.columns(2)
-    date_from = left.date_input(_("Referred from"), value=programme.start_date, min_value=date(2000, 1, 1),
-                                max_value=date(2100, 12, 31), key=f"indicators_from_{programme.id}")
+    with left:
+        date_from = day_input(_("Referred from"), programme.start_date, key=f"indicators_from_{programme.id}")
     from_error = left.empty()
-    date_to = right.date_input(_("Referred until"), value=programme.end_date, min_value=date(2000, 1, 1),
-                               max_value=date(2100, 12, 31), key=f"indicators_to_{programme.id}")
+    with right:
+        date_to = day_input(_("Referred until"), programme.end_date, key=f"indicators_to_{programme.id}")
     to_error = right.empty()
     st.form_submit_button(_("Show"))
 

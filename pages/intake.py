@@ -9,6 +9,7 @@ from care import intake
 from care.countries import country_name
 from care.errors import DomainError
 from care.i18n import _, fmt_date
+from care.ui.dates import day_input
 from care.ui.auth import page_gate
 from care.ui.casefile import form_key, form_reset
 from care.ui.db import db_session
@@ -45,9 +46,9 @@ col1.caption(md_escape(_("{name}: {start} to {end}").format(
 host = col2.selectbox(_("Host country"), programme.host_countries, format_func=country_name, key="intake_host")
 field_error(FORM, "host_country")
 col1, col2 = st.columns(2)
-referral_date = col1.date_input(_("Referral date"), value=today, min_value=date(2000, 1, 1), max_value=today,
-                                key=f"{FORM}_referral_date")
-field_error(FORM, "referral_date")
+with col1:
+    referral_date = day_input(_("Referral date"), today, key=f"{FORM}_referral_date", form=FORM, field="referral_date",
+                              today=today)
 options, label_of = return_country_options(programme.return_countries, referral_date)
 return_country = col2.selectbox(_("Return country"), options, index=None, format_func=label_of,
                                 key=f"{FORM}_return_country", placeholder=_("Choose the country of return"))

@@ -8,10 +8,11 @@ from care import journey
 from care.countries import country_name
 from care.i18n import _, fmt_date
 from care.access import Side
+from care.ui.dates import day_input
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui import field
-from care.ui.journey import EARLIEST, checklist_fields, checklist_lines, date_format, entries_values, rows_from_draft
+from care.ui.journey import checklist_fields, checklist_lines, entries_values, rows_from_draft
 from care.ui.messages import clear_errors, field_error, form_errors, show_flash
 from care.ui.opened import opened, reopen, save
 from care.ui.widgets import case_picker
@@ -71,9 +72,7 @@ def date_form(name: str, title: str, label: str, field: str, move, done: str) ->
     key = f"{name}_{view.case_id}"
     with st.form(key):
         st.subheader(title)
-        day = st.date_input(label, value=None, min_value=EARLIEST, max_value=today, format=date_format(),
-                            key=f"{key}_date")
-        field_error(key, field)
+        day = day_input(label, None, key=f"{key}_date", form=key, field=field, today=today)
         field_error(key, "stage")
         form_errors(key)
         if st.form_submit_button(title, type="primary"):

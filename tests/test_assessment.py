@@ -129,7 +129,7 @@ def test_level_stored_raised_or_lowered_with_justification(session, coord, case,
 
 
 @pytest.mark.parametrize(("change", "field", "words"), [
-    ({"assessed_on": None}, "assessed_on", "Give the date"),
+    ({"assessed_on": None}, "assessed_on", "The date of the assessment is required."),
     ({"assessed_on": date(2014, 6, 2)}, "assessed_on", "future"),
     ({"assessed_on": date(2014, 3, 9)}, "assessed_on", "before the referral"),
     ({"factors": factors()[1:]}, "traffickers_threat.rating", "Rate this factor"),

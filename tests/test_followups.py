@@ -121,7 +121,7 @@ def test_a_follow_up_is_logged_item_by_item(session, coord, case):
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"done_on": ARRIVED - timedelta(days=1)}, "done_on", "before the arrival (Jun 3, 2014)"),
     ({"done_on": FIRST + timedelta(days=1)}, "done_on", "in the future"),
-    ({"done_on": None}, "done_on", "Give the date"),
+    ({"done_on": None}, "done_on", "The date of the follow-up is required."),
     ({"mode": None}, "mode", "Choose how"),
     ({"mode": "pigeon"}, "mode", "Choose how"),
     ({"scores": {**SCORES, "wellbeing": 6}}, "score_wellbeing", "from 1 to 5"),

@@ -408,5 +408,6 @@ def test_consent_cannot_predate_the_programme(session):
     coord = make_actor(session, "coordinator")
     with pytest.raises(ValidationErrors) as err:
         register(session, coord, consent=consent(on=date(2013, 8, 31)))  # CARE began on 1 September 2013
-    assert "before the programme started" in err.value.errors["consent_on"]
+    assert err.value.errors["consent_on"] == ("The date of consent cannot come before the programme's start "
+                                               "(Sep 1, 2013).")
     assert session.exec(select(func.count()).select_from(Case)).one() == 0

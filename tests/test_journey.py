@@ -62,7 +62,7 @@ def test_departure_refused_while_something_is_missing_then_recorded(session, coo
 
 
 @pytest.mark.parametrize(("day", "message"), [
-    (None, "Give the departure date."),
+    (None, "The departure date is required."),
     (DAY + timedelta(days=1), "cannot be in the future"),
     (date(2014, 3, 1), "before the referral"),
     (DAY - timedelta(days=1), "A pre-departure item was done after this date"),
@@ -236,7 +236,7 @@ def test_add_months_keeps_the_day_or_the_months_last(day, months, due):
 
 
 @pytest.mark.parametrize(("day", "message"), [
-    (None, "Give the arrival date."), (date(2014, 6, 1), "before the departure"),
+    (None, "The arrival date is required."), (date(2014, 6, 1), "before the departure"),
     (date(2014, 6, 10), "cannot be in the future"),
 ])
 def test_arrival_date_is_checked(session, coord, day, message):

@@ -4,6 +4,7 @@ image, emphasis or directive; and the programme settings' messages that echo a t
 import pytest
 
 from care.ui.markdown import md_escape
+from tests.form_keys import widget
 from tests.test_pages_admin import admin_db, button, errors, programme_form  # noqa: F401  (fixture)
 
 
@@ -25,6 +26,6 @@ def test_md_escape(typed, escaped):
 
 def test_a_programme_setting_echoes_the_typed_value_escaped(admin_db):  # noqa: F811
     at, k = programme_form("CARE_PLUS")
-    at.text_input(key=f"{k}_cap_per_person").input("![x](http://198.51.100.1/y.png)")
+    widget(at, "text_input", k, "cap_per_person").input("![x](http://198.51.100.1/y.png)")
     button(at, "Save the settings").click().run()
     assert "“\\!\\[x\\]\\(http\\://198\\.51\\.100\\.1/y\\.png\\)” is not an amount." in errors(at)

@@ -333,8 +333,8 @@ def _bid(s, coord, case, **kw):
 
 
 @pytest.mark.parametrize(("values", "errors"), [
-    ({"decided_on": None}, {"decided_on": "The date is required."}),
-    ({"decided_on": date(2015, 6, 2)}, {"decided_on": "This date is in the future."}),
+    ({"decided_on": None}, {"decided_on": "The date of the decision is required."}),
+    ({"decided_on": date(2015, 6, 2)}, {"decided_on": "The date of the decision cannot be in the future."}),
     ({"body": "  ", "person": ""}, {"body": "This field is required.", "person": "This field is required."}),
     ({"outcome": None}, {"outcome": "Choose the outcome of the decision."}),
     ({"outcome": "maybe"}, {"outcome": "Choose the outcome of the decision."}),
@@ -357,9 +357,9 @@ def _family(s, coord, case, **kw):
 
 
 @pytest.mark.parametrize(("values", "errors"), [
-    ({"requested_on": None}, {"requested_on": "The date is required."}),
-    ({"requested_on": date(2014, 1, 2)}, {"requested_on": "This date is before the referral."}),
-    ({"done_on": date(2014, 5, 1)}, {"done_on": "The assessment cannot be done before it was requested."}),
+    ({"requested_on": None}, {"requested_on": "The date of the request is required."}),
+    ({"requested_on": date(2014, 1, 2)}, {"requested_on": "The date of the request cannot come before the referral (Mar 10, 2014)."}),
+    ({"done_on": date(2014, 5, 1)}, {"done_on": "The date done cannot come before the request (May 2, 2014)."}),
     ({"outcome": None}, {"outcome": "An assessment that is done has an outcome."}),
     ({"done_by": ""}, {"done_by": "Say who did the assessment."}),
     ({"done_on": None}, {"done_on": "Give the date the assessment was done."}),
@@ -500,7 +500,7 @@ def test_handover_after_departure(session, coord):
     with pytest.raises(ValidationErrors) as err:
         record.minor_handover_record(session, coord, case_id=case.id, version=procedure(session, case).version,
                                      handed_over_on=date(2015, 1, 9), handed_to="", today=TODAY)
-    assert err.value.errors == {"handed_over_on": "The handover cannot be before the departure.",
+    assert err.value.errors == {"handed_over_on": "The date of the handover cannot come before the departure (Jan 10, 2015).",
                                 "handed_to": "This field is required."}
     p = record.minor_handover_record(session, coord, case_id=case.id, version=procedure(session, case).version,
                                      handed_over_on=date(2015, 1, 10), handed_to="Mother, with the social worker",
@@ -510,8 +510,8 @@ def test_handover_after_departure(session, coord):
 
 @pytest.mark.parametrize(("values", "errors"), [
     ({"step": "later"}, {"step": "Choose the step."}),
-    ({"recorded_on": None}, {"recorded_on": "The date is required."}),
-    ({"recorded_on": date(2014, 3, 9)}, {"recorded_on": "This date is before the referral."}),
+    ({"recorded_on": None}, {"recorded_on": "The date recorded is required."}),
+    ({"recorded_on": date(2014, 3, 9)}, {"recorded_on": "The date recorded cannot come before the referral (Mar 10, 2014)."}),
     ({"words": " "}, {"words": "This field is required."}),
 ])
 def test_child_views_fields(session, coord, values, errors):

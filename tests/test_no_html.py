@@ -49,6 +49,8 @@ SAFE_EXPRESSIONS = {
     "', '.join((n.label for n in overview.needs))",
     "', '.join((country_name(c) for c in in_eu))",
     "'; '.join(missing)", "'; '.join(failing)", "' '.join(problems)",
+    # care.days.check_day: the field's label and the bounds' names are translated text of the code
+    "field_label", "after_what", "before_what",
 }
 SAFE_ATTRIBUTES = re.compile(r"^[\w.]+\.(revision_no|version_no|code|case_code|programme_code|currency|year)$")
 SAFE_CALLS = ("md_escape(", "label(", "_(", "fmt_", "local_time(", "country_name(", "language_name(", "len(", "str(len(",

@@ -17,6 +17,7 @@ from care import config, users
 from care.passwords import check_password
 from db.engine import engine_for, session_scope
 from db.models import Programme, User
+from tests.form_keys import widget
 from tests.test_pages import errors, signed_in
 
 PICKER_SCRIPT = """
@@ -69,11 +70,11 @@ def successes(at: AppTest) -> list[str]:
 
 def test_a_new_user_gets_a_generated_password_shown_once(admin_db):
     at = admin_page("admin_users")
-    at.text_input(key="user_add_0_username").input("Fp.SN")
-    at.text_input(key="user_add_0_name").input("Aminata Demo")
-    at.multiselect(key="user_add_0_roles").set_value(["focal_point"])
-    at.multiselect(key="user_add_0_countries").set_value(["SN"])
-    at.multiselect(key="user_add_0_programmes").set_value(["CARE_PLUS"])
+    widget(at, "text_input", "user_add", "username").input("Fp.SN")
+    widget(at, "text_input", "user_add", "name").input("Aminata Demo")
+    widget(at, "multiselect", "user_add", "roles").set_value(["focal_point"])
+    widget(at, "multiselect", "user_add", "countries").set_value(["SN"])
+    widget(at, "multiselect", "user_add", "programmes").set_value(["CARE_PLUS"])
     button(at, "Add the user").click().run()
     assert not at.exception and not errors(at)
     assert "User fp.sn added." in successes(at)
@@ -82,7 +83,7 @@ def test_a_new_user_gets_a_generated_password_shown_once(admin_db):
         row = s.exec(select(User).where(User.username == "fp.sn")).one()
         assert check_password(password, row.password_hash) and row.must_change_password
         assert users.actor_load(s, "fp.sn").countries == frozenset({"SN"})
-    assert at.text_input(key="user_add_1_username").value == "", "the add form starts empty again"
+    assert widget(at, "text_input", "user_add", "username").value == "", "the add form starts empty again"
     at.run()
     assert not at.code, "the password is shown once"
     assert "_one_time_password" not in at.session_state
@@ -90,15 +91,15 @@ def test_a_new_user_gets_a_generated_password_shown_once(admin_db):
 
 def test_a_refused_new_user_keeps_what_was_typed(admin_db):
     at = admin_page("admin_users")
-    at.text_input(key="user_add_0_username").input("newcoord")
-    at.text_input(key="user_add_0_name").input("Jo Demo")
-    at.multiselect(key="user_add_0_roles").set_value(["coordinator"])
-    at.checkbox(key="user_add_0_generate").uncheck()
-    at.text_input(key="user_add_0_password").input("short")
+    widget(at, "text_input", "user_add", "username").input("newcoord")
+    widget(at, "text_input", "user_add", "name").input("Jo Demo")
+    widget(at, "multiselect", "user_add", "roles").set_value(["coordinator"])
+    widget(at, "checkbox", "user_add", "generate").uncheck()
+    widget(at, "text_input", "user_add", "password").input("short")
     button(at, "Add the user").click().run()
     assert errors(at) == ["The password must have at least 12 characters."]
-    assert at.text_input(key="user_add_0_username").value == "newcoord"
-    assert at.multiselect(key="user_add_0_roles").value == ["coordinator"]
+    assert widget(at, "text_input", "user_add", "username").value == "newcoord"
+    assert widget(at, "multiselect", "user_add", "roles").value == ["coordinator"]
     with db(admin_db) as s:
         assert s.exec(select(User).where(User.username == "newcoord")).first() is None
 
@@ -117,7 +118,7 @@ def test_a_focal_point_moved_to_another_country_loses_the_old_cases_at_the_next_
     at = admin_page("admin_users")
     at.selectbox(key="user_pick").set_value("fp.es").run()
     uid = next(r.id for r in _users(admin_db) if r.username == "fp.es")
-    at.multiselect(key=f"user_edit_{uid}_v1_countries").set_value(["PT"])
+    widget(at, "multiselect", f"user_edit_{uid}", "countries").set_value(["PT"])
     button(at, "Save changes").click().run()
     assert "Changes to fp.es saved." in successes(at)
     try:
@@ -194,13 +195,14 @@ def programme_form(code: str) -> tuple[AppTest, str]:
     pick.select_index(next(i for i, o in enumerate(pick.options) if o.startswith(f"{code} · "))).run()
     with db(os.environ["DATABASE_URL"]) as s:
         programme = s.exec(select(Programme).where(Programme.code == code)).one()
-    return at, f"programme_{programme.id}_v{programme.version}"
+    return at, f"programme_{programme.id}"
 
 
 def test_a_cap_edited_on_the_page_is_a_new_version_in_the_history(admin_db):
     at, k = programme_form("TACT")
     # Rows: the four categories first (immediate, economic, social, psychosocial), then sub-categories.
-    at.session_state[f"{k}_caps"] = {"edited_rows": {1: {"amount": "2750.00"}}, "added_rows": [], "deleted_rows": []}
+    prefix = widget(at, "text_input", k, "name").key.removesuffix("_name")
+    at.session_state[f"{prefix}_caps"] = {"edited_rows": {1: {"amount": "2750.00"}}, "added_rows": [], "deleted_rows": []}
     button(at, "Save the settings").click().run()
     assert not errors(at), errors(at)
     assert "Settings saved as version 2." in successes(at)
@@ -210,24 +212,24 @@ def test_a_cap_edited_on_the_page_is_a_new_version_in_the_history(admin_db):
 
 def test_a_refused_programme_setting_is_shown_by_its_field_and_kept(admin_db):
     at, k = programme_form("CARE_PLUS")
-    at.text_input(key=f"{k}_followup").input("6, 3")
-    at.text_input(key=f"{k}_cap_per_person").input("lots")
+    widget(at, "text_input", k, "followup").input("6, 3")
+    widget(at, "text_input", k, "cap_per_person").input("lots")
     button(at, "Save the settings").click().run()
     assert set(errors(at)) == {"List the follow-up months in increasing order, each once.",
                                "“lots” is not an amount."}
-    assert at.text_input(key=f"{k}_followup").value == "6, 3"
+    assert widget(at, "text_input", k, "followup").value == "6, 3"
 
 
 def test_a_programme_is_started_by_copying_another(admin_db):
     at, _k = programme_form("CARE")
-    at.text_input(key="programme_copy_0_code").input("care_2027")
-    at.text_input(key="programme_copy_0_name").input("CARE 2027")
+    widget(at, "text_input", "programme_copy", "code").input("care_2027")
+    widget(at, "text_input", "programme_copy", "name").input("CARE 2027")
     button(at, "Create the programme").click().run()
     assert "Programme CARE_2027 created. Give users access to it on the Users page." in successes(at)
     with db(admin_db) as s:
         created = s.exec(select(Programme).where(Programme.code == "CARE_2027")).one()
     assert at.selectbox(key="programme_pick").value == created.id, "the new programme opens"
-    assert at.text_input(key=f"programme_{created.id}_v1_name").value == "CARE 2027"
+    assert widget(at, "text_input", f"programme_{created.id}", "name").value == "CARE 2027"
 
 
 # --- reference lists and audit log ------------------------------------------------------------
@@ -237,8 +239,8 @@ def test_an_organisation_is_added_then_retired(admin_db):
     at = admin_page("admin_reference")
     button(at, "Add").click().run()
     assert "The name is required." in errors(at)
-    at.text_input(key="org_add_0_name").input("Association Horizon (demo)")
-    at.selectbox(key="org_add_0_country").set_value("FR")
+    widget(at, "text_input", "org_add", "name").input("Association Horizon (demo)")
+    widget(at, "selectbox", "org_add", "country").set_value("FR")
     button(at, "Add").click().run()
     assert "Organisation added." in successes(at)
     at.selectbox(key="org_country").set_value("FR").run()
@@ -258,16 +260,16 @@ def test_a_rename_made_by_someone_else_meanwhile_is_not_overwritten(admin_db):
     pick = at.selectbox(key="module_pick")
     pick.select_index(next(i for i, o in enumerate(pick.options) if o.startswith("Referral"))).run()
     module_id = at.selectbox(key="module_pick").value
-    at.text_input(key=f"module_edit_{module_id}_v1_name").input("Referral of victims and follow-up")
+    widget(at, "text_input", f"module_edit_{module_id}", "name").input("Referral of victims and follow-up")
     with db(admin_db) as s:  # another administrator saves first
         rl.training_module_rename(s, users.actor_load(s, "admin"), module_id=module_id, name="Referral pathways",
                                   version=1)
     button(at, "Rename").click().run()
     assert len(errors(at)) == 1 and errors(at)[0].startswith("Noor Verhoeven saved this record on ")
-    assert at.text_input(key=f"module_edit_{module_id}_v1_name").value == "Referral of victims and follow-up"
+    assert widget(at, "text_input", f"module_edit_{module_id}", "name").value == "Referral of victims and follow-up"
     assert any("Someone saved this record after you opened it." in w.value for w in at.warning)
     at.button(key=f"module_edit_{module_id}_reload").click().run()
-    assert at.text_input(key=f"module_edit_{module_id}_v2_name").value == "Referral pathways"
+    assert widget(at, "text_input", f"module_edit_{module_id}", "name").value == "Referral pathways"
     assert not at.warning
 
 

@@ -83,7 +83,7 @@ def test_fill_save_come_back_reassess_and_mark_assessed(db_url):
     at.selectbox(key=f"{form}_traffickers_threat_source").select("police")
     at.text_input(key=f"{form}_traffickers_threat_note").input("Recruiter's network active in the home town")
     save(at, form, "Save the risk assessment")
-    assert successes(at) == ["Risk assessment version 1 saved: the level is high."]
+    assert successes(at) == ["Risk assessment version 1 saved: the level is high. Next: the needs assessment."]
     assert at.metric[0].value == "High"
     assert any("no mitigation measure is recorded" in w.value for w in at.warning)
 
@@ -104,7 +104,7 @@ def test_fill_save_come_back_reassess_and_mark_assessed(db_url):
     at.session_state[f"{form}_mitigations"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
         {"what": "Return to another town; new phone number", "who": "IOM return office", "by_when": "2030-01-15"}]}
     save(at, form, "Save as a new version")
-    assert successes(at) == ["Risk assessment version 2 saved: the level is medium."]
+    assert successes(at) == ["Risk assessment version 2 saved: the level is medium. Next: the needs assessment."]
     assert not any("no mitigation measure" in w.value for w in at.warning)
 
     # Needs, skills and motivation.
@@ -116,11 +116,11 @@ def test_fill_save_come_back_reassess_and_mark_assessed(db_url):
     assert errors(at) == ["Write what the person wants to do after return, in their words."]
     at.text_area(key=f"{form}_aspirations").input("Open a tailoring workshop")
     save(at, form, "Save the needs assessment")
-    assert successes(at) == ["Needs assessment version 1 saved."]
+    assert successes(at) == ["Needs assessment version 1 saved. Next: mark the case as assessed."]
     assert at.metric[1].value == "1"
 
     at.button(key=f"mark_{case_id}").click().run()
-    assert successes(at) == ["The case is now assessed."]
+    assert successes(at) == ["The case is now assessed. Next: the return plan."]
     assert at.metric[2].value == "Assessed"
 
     with session_scope(engine_for(db_url)) as s:

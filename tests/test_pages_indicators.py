@@ -18,6 +18,7 @@ from sqlmodel import func, select
 from care import config
 from db.engine import engine_for, session_scope
 from db.models import Activity, Case, Programme, Referral
+from tests.form_keys import widget
 from tests.test_pages import errors, signed_in
 
 CASE_CODE = re.compile(r"\b(CARE|CARE_PLUS|TACT|CH_VOT)-[A-Z]{2}-\d{4}-\d{4}\b")
@@ -214,8 +215,8 @@ def test_a_new_record_starts_within_the_programme_chosen(demo_db_url):
     at = signed_in("../pages/activities.py", "coord")
     at.run()  # the programme still running comes first
     at.selectbox(key="activities_programme").select(ids["CARE"]).run()
-    assert at.date_input(key=f"activity_meeting_new_{ids['CARE']}_0_held_on").value == date(2015, 12, 31)
-    assert at.date_input(key=f"referral_new_{ids['CARE']}_0_date").value == date(2015, 12, 31)
+    assert widget(at, "date_input", f"activity_meeting_new_{ids['CARE']}", "held_on").value == date(2015, 12, 31)
+    assert widget(at, "date_input", f"referral_new_{ids['CARE']}", "date").value == date(2015, 12, 31)
 
 
 def test_a_change_saved_elsewhere_shows_at_the_next_click_despite_the_cache(private_demo):

@@ -120,7 +120,7 @@ def test_return_focal_point_records_the_arrival(db):
     at.run()
     at.text_input(key="journey_code").input(code).run()
     _button(at, "Record the arrival").click().run()
-    assert "Give the arrival date." in errors(at)
+    assert "The arrival date is required." in errors(at)
     _by_key(at.date_input, f"arrive_{case_id}_date").set_value(ARRIVED)
     _button(at, "Record the arrival").click().run()
     assert not errors(at), errors(at)
@@ -158,7 +158,7 @@ def test_return_focal_point_logs_a_follow_up(db):
     _by_key(at.text_area, "_wellbeing").input("Sleeping better; started the food stall.")
     _by_key(at.segmented_control, "_score_safety_feeling").set_value(4)
     _button(at, "Log the follow-up").click().run()
-    assert "This date is before the arrival (Jun 2, 2015)." in errors(at)
+    assert "The date of the follow-up cannot come before the arrival (Jun 2, 2015)." in errors(at)
     assert _by_key(at.text_area, "_wellbeing").value == "Sleeping better; started the food stall."
     assert _by_key(at.segmented_control, "_score_safety_feeling").value == 4
     assert _by_key(at.segmented_control, "_mode").value == "phone"
@@ -182,7 +182,7 @@ def test_consent_withdrawn_from_the_page_stops_the_follow_ups(db):
     at.run()
     at.text_input(key="followup_code_0").input(code).run()
     _button(at, "Withdraw consent and cancel the follow-ups").click().run()
-    assert "Give the day consent was withdrawn." in errors(at)
+    assert "The day consent was withdrawn is required." in errors(at)
     at.date_input(key=f"withdraw_{case_id}_date").set_value(date(2015, 8, 1))
     _button(at, "Withdraw consent and cancel the follow-ups").click().run()
     assert not errors(at) and "Consent withdrawn: the remaining follow-ups are cancelled." in [

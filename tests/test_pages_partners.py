@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from db.models import AuditEvent, PartnerOrganisation, PartnerService
+from tests.form_keys import widget
 from tests.test_pages import errors
 from tests.test_pages_admin import admin_db, admin_page, button, db, successes  # noqa: F401
 
@@ -13,11 +14,11 @@ def test_a_partner_is_added_given_a_service_and_retired(admin_db):  # noqa: F811
     at = admin_page("admin_partners")
     button(at, "Add").click().run()
     assert errors(at) == ["Choose a country.", "The name is required."]
-    at.text_input(key="partner_add_0_name").input("Maison Espoir Dakar (demo)")
-    at.selectbox(key="partner_add_0_country").set_value("SN")
-    at.selectbox(key="partner_add_0_kind").set_value("shelter")
-    at.multiselect(key="partner_add_0_languages").set_value(["fr", "wo"])
-    at.text_area(key="partner_add_0_contact").input("Rue 10, Dakar")
+    widget(at, "text_input", "partner_add", "name").input("Maison Espoir Dakar (demo)")
+    widget(at, "selectbox", "partner_add", "country").set_value("SN")
+    widget(at, "selectbox", "partner_add", "kind").set_value("shelter")
+    widget(at, "multiselect", "partner_add", "languages").set_value(["fr", "wo"])
+    widget(at, "text_area", "partner_add", "contact").input("Rue 10, Dakar")
     button(at, "Add").click().run()
     assert not errors(at) and "Partner organisation added." in successes(at)
 
@@ -29,7 +30,7 @@ def test_a_partner_is_added_given_a_service_and_retired(admin_db):  # noqa: F811
         org = s.exec(select(PartnerOrganisation).where(PartnerOrganisation.name == "Maison Espoir Dakar (demo)")).one()
     pick = at.selectbox(key="partner_pick")
     pick.set_value(org.id).run()
-    at.selectbox(key=f"service_add_{org.id}_0_kind").set_value("temporary_housing")
+    widget(at, "selectbox", f"service_add_{org.id}", "kind").set_value("temporary_housing")
     button(at, "Add the service").click().run()
     assert "Service added." in successes(at)
     at.selectbox(key=f"service_add_{org.id}_1_kind").set_value("temporary_housing")

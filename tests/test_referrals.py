@@ -310,9 +310,9 @@ def test_declining_needs_a_reason(session, coord, case, org, partner):
 @pytest.mark.parametrize(("outcome", "reason", "on", "errors"), [
     (None, "", TODAY, {"outcome": "Choose the outcome."}),
     ("not_successful", "", TODAY, {"outcome_reason": "Say why it was not successful."}),
-    ("implemented", "", TODAY + timedelta(days=1), {"completed_on": "This date is in the future."}),
-    ("implemented", "", TODAY - timedelta(days=1), {"completed_on": "This date is before the referral was sent "
-                                                                    "(Jun 10, 2014)."}),
+    ("implemented", "", TODAY + timedelta(days=1), {"completed_on": "The date of completion cannot be in the future."}),
+    ("implemented", "", TODAY - timedelta(days=1), {"completed_on": "The date of completion cannot come before "
+                                                                    "the sending of the referral (Jun 10, 2014)."}),
 ])
 def test_completing_refusals(session, coord, case, org, partner, outcome, reason, on, errors):
     ref = _accepted(session, coord, partner, case, org)
@@ -421,9 +421,9 @@ def test_withdrawing_consent_revokes_every_open_referral(session, coord, case, o
 
 
 @pytest.mark.parametrize(("on", "reason", "errors"), [
-    (None, "Asked", {"withdrawn_on": "Give the day consent was withdrawn."}),
-    (TODAY + timedelta(days=1), "Asked", {"withdrawn_on": "This date is in the future."}),
-    (date(2014, 3, 9), "Asked", {"withdrawn_on": "This date is before consent was given (Mar 10, 2014)."}),
+    (None, "Asked", {"withdrawn_on": "The day consent was withdrawn is required."}),
+    (TODAY + timedelta(days=1), "Asked", {"withdrawn_on": "The day consent was withdrawn cannot be in the future."}),
+    (date(2014, 3, 9), "Asked", {"withdrawn_on": "The day consent was withdrawn cannot come before the consent (Mar 10, 2014)."}),
     (TODAY, "", {"withdraw_reason": "Say how the person withdrew consent (in their words if possible)."}),
 ])
 def test_withdrawing_consent_refusals(session, coord, case, on, reason, errors):

@@ -127,9 +127,9 @@ def test_a_closed_case_stays_closed_with_its_reason(session, coord):
 
 
 @pytest.mark.parametrize("requested_on, reason, field, message", [
-    (None, "By letter", "requested_on", "Give the date of the person's request."),
+    (None, "By letter", "requested_on", "The date of the request is required."),
     (date(2015, 3, 2), "By letter", "requested_on", "The date of the request cannot be in the future."),
-    (date(2014, 3, 9), "By letter", "requested_on", "The request cannot predate the referral (Mar 10, 2014)."),
+    (date(2014, 3, 9), "By letter", "requested_on", "The date of the request cannot come before the referral (Mar 10, 2014)."),
     (TODAY, " ", "reason", "Say how the person asked (in person, by letter...) and what they asked for."),
 ])
 def test_an_erasure_needs_the_requests_date_and_reason(session, coord, requested_on, reason, field, message):

@@ -18,19 +18,16 @@ from care.activities import (
 from care.countries import country_name
 from care.i18n import _, fmt_date, fmt_number
 from care.programmes import ProgrammeSettings
+from care.ui.dates import day_input
+from care.ui.form import Form
 from care.ui.messages import field_error
 from care.vocab import label
 
-FAR_PAST, FAR_FUTURE = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def generation(form_key: str) -> int:
-    return st.session_state.get(f"_generation_{form_key}", 0)
-
-
-def form_done(form_key: str) -> None:
-    """After a save: the next form with this key starts empty."""
-    st.session_state[f"_generation_{form_key}"] = generation(form_key) + 1
+    """The round of the form (`Form.round`): a new one after each save, so the next form starts empty."""
+    return Form(form_key).round
 
 
 def default_day(programme: ProgrammeSettings) -> date:
@@ -72,9 +69,9 @@ def activity_fields(kind: str, form_key: str, prefix: str, *, programme: Program
     values: dict = {}
     left, right = st.columns(2)
     with left:
-        values["held_on"] = st.date_input(_("Date"), value=existing.held_on if existing else default_day(programme),
-                                          min_value=FAR_PAST, max_value=FAR_FUTURE, key=f"{prefix}_held_on")
-        field_error(form_key, "held_on")
+        values["held_on"] = day_input(_("Date"), existing.held_on if existing else default_day(programme),
+                                      key=f"{prefix}_held_on", form=form_key, field="held_on", today=date.today(),
+                                      earliest=programme.start_date, after=_("the programme's start"))
     with right:
         place_label = {"meeting": _("Place"), "training": _("City"), "brochures": _("Where (optional)")}[kind]
         values["place"] = st.text_input(place_label, value=existing.place if existing else "", key=f"{prefix}_place")
@@ -133,9 +130,9 @@ def referral_fields(form_key: str, prefix: str, *, programme: ProgrammeSettings,
     values: dict = {}
     left, right = st.columns(2)
     with left:
-        values["referral_date"] = st.date_input(_("Date received"), value=default_day(programme),
-                                                min_value=FAR_PAST, max_value=FAR_FUTURE, key=f"{prefix}_date")
-        field_error(form_key, "referral_date")
+        values["referral_date"] = day_input(_("Date received"), default_day(programme), key=f"{prefix}_date",
+                                            form=form_key, field="referral_date", today=date.today(),
+                                            earliest=programme.start_date, after=_("the programme's start"))
     with right:
         values["host_country"] = st.selectbox(_("Host country"), list(programme.host_countries),
                                               format_func=country_name, key=f"{prefix}_host")

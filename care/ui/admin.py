@@ -12,52 +12,29 @@ import streamlit as st
 from sqlmodel import Session
 
 from care.countries import all_country_codes, country_name
-from care.errors import DomainError
 from care.ui.markdown import md_escape
 from care.i18n import N_, _
-from care.ui.db import db_session
-from care.ui.messages import clear_errors, flash, remember_error
-from care.ui.opened import forget_opened
+from care.ui.form import Form
 from care.vocab import PLAN_CATEGORIES, PLAN_SUBCATEGORIES, label
 
 ONE_TIME = "_one_time_password"
 
 
 def stale_notice(key: str, opened: int, current: int) -> None:
-    """Say that the record moved on since the form was opened, and offer to load it again."""
-    if opened == current:
-        return
-    st.warning(_("Someone saved this record after you opened it. Saving now is refused; load the current "
-                 "values first (what you typed here is then dropped)."), icon=":material/sync_problem:")
-    if st.button(_("Load the current values"), key=f"{key}_reload", icon=":material/refresh:"):
-        forget_opened(key)
-        clear_errors(key)
-        st.rerun()
+    """Say that the record moved on since the form was opened, and offer to load it again (`Form`)."""
+    form = Form(key, version=current)
+    form.stale_warning()
+    form.reload_button()
 
 
 def save_and_rerun(form: str, done: str, call: Callable[[Session], object]) -> None:
-    """Run one change in its own session; on success say `done` and start the form afresh,
-    on refusal keep the messages for the form (and what the user typed)."""
-    try:
-        with db_session() as session:
-            call(session)
-    except DomainError as err:
-        remember_error(form, err)
-    else:
-        clear_errors(form)
-        forget_opened(form)
-        next_round(form)
-        flash(done)
-    st.rerun()
+    """One change through the form lifecycle (`Form.submit`): the form starts afresh after a save."""
+    Form(form).submit(call, done)
 
 
 def form_round(name: str) -> int:
-    """A number in the widget keys of an add form: the next round starts with empty fields."""
-    return st.session_state.get(f"_round_{name}", 0)
-
-
-def next_round(name: str) -> None:
-    st.session_state[f"_round_{name}"] = form_round(name) + 1
+    """The round in the widget keys of an add form (`Form.round`): the next round starts with empty fields."""
+    return Form(name).round
 
 
 def keep_one_time_password(username: str, password: str) -> None:

@@ -19,7 +19,7 @@ from care.sections import Section, Table
 from care.ui.messages import clear_errors, field_error
 from care.ui.opened import forget_opened as _forget_opened
 from care.ui.opened import opened_version as _opened_version
-from care.vocab import label
+from care.vocab import Stage, label
 
 
 
@@ -221,3 +221,27 @@ def tabs(labels: list[str]):
 
 def open_tab_next(label_text: str) -> None:
     st.session_state[_GOTO] = label_text
+
+
+def done_message(saved: str, file: a.AssessmentFile, kind: str) -> str:
+    """A save's confirmation with what comes next: the other assessment, or marking the case as assessed."""
+    other_missing = file.needs is None if kind == "risk" else file.risk is None
+    if other_missing:
+        return saved + " " + (_("Next: the needs assessment.") if kind == "risk" else _("Next: the risk assessment."))
+    if file.stage == Stage.ELIGIBLE:
+        return saved + " " + _("Next: mark the case as assessed.")
+    return saved
+
+
+def mark_assessed(actor, case_id: int, file: a.AssessmentFile) -> None:
+    """Once both assessments are saved, the case moves on to the plan."""
+    from care.ui.form import Form
+
+    mark_key = f"mark_{case_id}"
+    st.caption(_("The case is assessed once a risk assessment and a needs assessment are saved."))
+    mark = Form(mark_key)
+    if st.button(_("Mark as assessed"), type="secondary" if file.assessed_missing else "primary", key=mark_key):
+        mark.submit(lambda s: a.assessment_mark_assessed(s, actor, case_id),
+                    _("The case is now assessed. Next: the return plan."))
+    mark.error("stage")
+    mark.messages()

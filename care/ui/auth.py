@@ -17,7 +17,7 @@ from care import login, users
 from care.access import Actor, may_open
 from care.config import settings
 from care.errors import DomainError
-from care.i18n import LANGUAGES, _, set_language
+from care.i18n import LANGUAGES, _, set_language, set_time_zone
 from care.login import LoginRefused
 from care.second_factor import is_enrolled, second_factor_required
 from care.ui.client import client
@@ -157,6 +157,7 @@ def _signed_in(auth: LoginCookie) -> Actor:
             st.warning(_("Your session has ended. Please log in again."))
         st.stop()
     set_language(actor.language)
+    set_time_zone(actor.time_zone)
     st.sidebar.caption(_("Signed in as {name}").format(name=md_escape(actor.name)))
     if st.sidebar.button(_("Log out"), key="logout_button", icon=":material/logout:"):
         # No st.rerun() here: the cookie is deleted by a component that must reach the browser.
@@ -206,6 +207,7 @@ def page_gate(page: str) -> Actor:
             st.error(_("Please log in."))
         st.stop()
     set_language(actor.language)
+    set_time_zone(actor.time_zone)
     if not may_open(actor, page):
         st.error(_("You are not permitted to open this page."), icon=":material/block:")
         st.stop()

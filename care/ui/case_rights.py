@@ -19,6 +19,7 @@ from care.countries import country_name
 from care.errors import DomainError
 from care.i18n import _, use_language
 from care.pdf.subject_access import subject_access_pdf
+from care.ui.dates import day_input
 from care.ui.casefile import case_forms_reset
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error
@@ -142,9 +143,8 @@ def rights_panel(actor: Actor, cf: CaseFile, *, today: date) -> None:
                      "period; the figures stay. An open case is closed (“withdrew consent”) and its referrals to "
                      "partners are revoked. There is no way back."))
         form_errors(form)
-        requested_on = st.date_input(_("Date of the request"), value=today, max_value=today, key=f"{form}_on",
-                                     format="DD/MM/YYYY")
-        field_error(form, "requested_on")
+        requested_on = day_input(_("Date of the request"), today, key=f"{form}_on", form=form, field="requested_on",
+                                 today=today)
         reason = st.text_area(_("How the person asked, and what for"), max_chars=2000, key=f"{form}_reason")
         field_error(form, "reason")
         if st.form_submit_button(_("Erase…")):

@@ -15,14 +15,14 @@ from care import intake, users
 from care.access import Actor
 from care.casefile import CaseFile
 from care.countries import country_name
-from care.errors import DomainError
 from care.i18n import _, fmt_date, use_language
 from care.identity import identity_edit, identity_read
 from care.pdf.case_summary import case_summary_pdf
 from care.sections import Section
 from care.ui.db import db_session
 from care.ui.intake import consent_fields, identity_fields, person_fields, referral_fields
-from care.ui.messages import ERRORS_KEY, clear_errors, flash, form_errors, remember_error
+from care.ui.messages import ERRORS_KEY, clear_errors, form_errors
+from care.ui.form import Form, forget
 from care.ui.opened import opened_version
 from care.ui.phone import responsive_table
 
@@ -35,11 +35,11 @@ def form_key(name: str) -> str:
     refused save needs. After a successful save `form_reset` moves to the next generation,
     so every widget of the form starts again from the saved data.
     """
-    return f"{name}{st.session_state.setdefault('_generation_' + name, 0)}"
+    return f"{name}{Form(name).round}"
 
 
 def form_reset(name: str) -> None:
-    st.session_state["_generation_" + name] = st.session_state.get("_generation_" + name, 0) + 1
+    forget(name)
 
 
 def show_rows(rows: list[tuple[str, str]]) -> None:
@@ -122,16 +122,8 @@ def identity_panel(actor: Actor, cf: CaseFile) -> None:
         form_errors(form)
         data = identity_fields(form, form, person)
         if st.form_submit_button(_("Save the identity"), disabled=not cf.is_open):
-            try:
-                with db_session() as session:
-                    identity_edit(session, actor, cf.case_id, data, expected_version=version)
-            except DomainError as err:
-                remember_error(form, err)
-                st.rerun()
-            clear_errors(form)
-            form_reset(f"identity_{cf.case_id}_")
-            flash(_("Identity saved."))
-            st.rerun()
+            Form(form).submit(lambda s: identity_edit(s, actor, cf.case_id, data, expected_version=version),
+                              _("Identity saved."), then=lambda _r: form_reset(f"identity_{cf.case_id}_"))
 
 
 def case_edit_form(actor: Actor, cf: CaseFile, *, today: date) -> None:
@@ -154,14 +146,6 @@ def case_edit_form(actor: Actor, cf: CaseFile, *, today: date) -> None:
                                referral_date=current.details.referral_date, today=today)
         consent = consent_fields(form, form, current.consent, today=today, ask_processing=False)
         if st.form_submit_button(_("Save the corrections")):
-            try:
-                with db_session() as session:
-                    intake.case_edit(session, actor, cf.case_id, details=details, person=person, consent=consent,
-                                     today=today, expected_version=version)
-            except DomainError as err:
-                remember_error(form, err)
-                st.rerun()
-            clear_errors(form)
-            case_forms_reset(cf.case_id)
-            flash(_("Corrections saved."))
-            st.rerun()
+            Form(form).submit(lambda s: intake.case_edit(s, actor, cf.case_id, details=details, person=person,
+                                                         consent=consent, today=today, expected_version=version),
+                              _("Corrections saved."), then=lambda _r: case_forms_reset(cf.case_id))

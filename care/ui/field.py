@@ -7,18 +7,17 @@ is kept as a draft) at once, so a dropped connection loses at most the field bei
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import streamlit as st
 
 from care import contacts, drafts, flags, safecontact
 from care.access import Actor
 from care.errors import NotPermitted
-from care.i18n import _, fmt_date
+from care.i18n import _, fmt_date, fmt_time
 from care.safecontact import CHANNELS, SafeContactView
+from care.ui.dates import day_input
 from care.ui.db import db_session
-from care.ui.journey import EARLIEST, date_format
 from care.ui.live import typed_text
 from care.ui.messages import field_error, form_errors
 from care.ui.opened import opened, save
@@ -32,14 +31,8 @@ RESUMED = "_drafts_resumed"
 
 
 def local_time(at: datetime) -> str:
-    """A UTC moment in the browser's time zone (when the browser says it), e.g. "14:32"."""
-    try:
-        zone = ZoneInfo(st.context.timezone or "UTC")
-    except (KeyError, ValueError):
-        zone = UTC
-    local = at.astimezone(zone)
-    text = local.strftime("%H:%M")
-    return text if local.date() == datetime.now(zone).date() else f"{fmt_date(local.date())} {text}"
+    """A moment in the user's time zone: "14:32" today, else with its day."""
+    return fmt_time(at)
 
 
 def draft_offer(actor: Actor, case_id: int, form: str) -> bool:
@@ -184,9 +177,8 @@ def flags_panel(actor: Actor, case_id: int, rows: list[flags.FlagRow], *, today:
         field_error(key, "kind")
         reason = st.text_input(_("Reason"), key=f"{key}_reason")
         field_error(key, "reason")
-        ends_on = st.date_input(_("Until (optional)"), value=None, min_value=today, format=date_format(),
-                                key=f"{key}_ends")
-        field_error(key, "ends_on")
+        ends_on = day_input(_("Until (optional)"), None, key=f"{key}_ends", form=key, field="ends_on", today=today,
+                            planned=True, earliest=today, after=_("today"))
         if st.form_submit_button(_("Add the flag"), width="stretch"):
             save(key, _("Flag added."), lambda s: flags.flag_add(s, actor, case_id, kind=kind, reason=reason,
                                                                   ends_on=ends_on, today=today))
@@ -202,9 +194,8 @@ def contact_form(actor: Actor, case_id: int, safe: SafeContactView | None, *, to
     kind = st.segmented_control(_("Kind of contact"), list(contacts.KINDS), default=start.get("kind"),
                                 format_func=lambda c: label(contacts.KINDS, c), key=f"{prefix}_kind")
     field_error(key, "kind")
-    on = st.date_input(_("Date"), value=date.fromisoformat(start["on"]) if start.get("on") else today,
-                       min_value=EARLIEST, max_value=today, format=date_format(), key=f"{prefix}_on", width=180)
-    field_error(key, "on")
+    on = day_input(_("Date"), date.fromisoformat(start["on"]) if start.get("on") else today, key=f"{prefix}_on",
+                   form=key, field="on", today=today, width=180)
     reached = st.toggle(_("Person reached"), value=start.get("reached", True), key=f"{prefix}_reached")
     note = st.text_area(_("Short note"), value=start.get("note", ""), height=80, key=f"{prefix}_note")
     field_error(key, "note")

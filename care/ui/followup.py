@@ -19,9 +19,10 @@ from care.flags import flag_labels
 from care.followups import ALARMS, MODES, PROGRESS, QUESTIONS, SCALE_HINT, SCORE_ITEMS, SCORES
 from care.i18n import N_, _, fmt_date
 from care.schedule import state_label
+from care.ui.dates import day_input
 from care.ui.db import db_session
-from care.ui.journey import EARLIEST, date_format
 from care.ui.messages import field_error, form_errors
+from care.ui.form import Form, forget
 from care.ui.opened import save
 from care.ui.phone import responsive_table
 from care.ui.widgets import CASE_PARAM
@@ -33,13 +34,13 @@ WORKLIST = "followup_worklist"
 
 
 def _generation(name: str) -> int:
-    return st.session_state.get(f"_gen_{name}", 0)
+    return Form(f"followup_round_{name}").round
 
 
 def _renew(name: str) -> None:
     """Draw the widgets of `name` anew (new keys), so that they start from the address, not from their
     last value: a browser keeps showing a widget's old choice when only its state is dropped."""
-    st.session_state[f"_gen_{name}"] = _generation(name) + 1
+    forget(f"followup_round_{name}")
 
 
 def _open_from_worklist(items: list[followups.WorkItem]) -> None:
@@ -136,9 +137,8 @@ def case_actions(actor: Actor, view: followups.CaseFollowUps, *, today: date) ->
     key = f"withdraw_{case_id}"
     with st.expander(_("The person withdrew consent to follow-up")), st.form(key):
         st.caption(_("The remaining follow-ups are cancelled and nobody contacts the person any more."))
-        withdrawn_on = st.date_input(_("Consent withdrawn on"), value=None, min_value=EARLIEST, max_value=today,
-                                     format=date_format(), key=f"{key}_date")
-        field_error(key, "withdrawn_on")
+        withdrawn_on = day_input(_("Consent withdrawn on"), None, key=f"{key}_date", form=key, field="withdrawn_on",
+                                 today=today)
         form_errors(key)
         if st.form_submit_button(_("Withdraw consent and cancel the follow-ups")):
             save(key, _("Consent withdrawn: the remaining follow-ups are cancelled."),
@@ -183,9 +183,8 @@ def log_fields(form: followups.FollowUpForm, lines: tuple[followups.LineRef, ...
             date=fmt_date(form.from_previous)))
     contact, plan, check, alarm = st.tabs([_(s) for s in SECTIONS])
     with contact:
-        done_on = st.date_input(_("Date of the follow-up"), value=e.done_on or today, min_value=EARLIEST,
-                                max_value=today, format=date_format(), key=f"{prefix}_done_on", width=180)
-        field_error(form_key, "done_on")
+        done_on = day_input(_("Date of the follow-up"), e.done_on or today, key=f"{prefix}_done_on", form=form_key,
+                            field="done_on", today=today, width=180)
         mode = st.segmented_control(_("How"), list(MODES), default=e.mode, format_func=lambda c: label(MODES, c),
                                     key=f"{prefix}_mode")
         field_error(form_key, "mode")

@@ -20,6 +20,7 @@ from care.intake import (
     CONTROL_METHODS, RECRUITMENT_METHODS, VULNERABILITIES, ConsentInput, Criterion, OrganisationChoice,
     PersonInput, ReferralDetails, language_codes,
 )
+from care.ui.dates import day_input
 from care.ui.markdown import md_escape  # noqa: F401  (pages import it from here too)
 from care.ui.messages import ERRORS_KEY, field_error
 from care.vocab import (
@@ -68,9 +69,8 @@ def referral_fields(form: str, prefix: str, current: ReferralDetails, organisati
     """Referring organisation (known, or typed to add it), who identified the person, and the date."""
     day = current.referral_date
     if with_date:
-        day = st.date_input(_("Referral date"), value=current.referral_date, min_value=OLDEST_BIRTH,
-                            max_value=today, key=f"{prefix}_referral_date")
-        field_error(form, "referral_date")
+        day = day_input(_("Referral date"), current.referral_date, key=f"{prefix}_referral_date", form=form,
+                        field="referral_date", today=today)
     names = {o.id: o.name for o in organisations}
     left, right = st.columns(2)
     with left:
@@ -103,9 +103,8 @@ def person_fields(form: str, prefix: str, current: PersonInput | None, *, return
                            format_func=lambda s: label(SEX, s), key=f"{prefix}_sex")
         field_error(form, "sex")
     with col2:
-        birth = st.date_input(_("Date of birth"), value=c.birth_date, min_value=OLDEST_BIRTH, max_value=today,
-                              key=f"{prefix}_birth_date")
-        field_error(form, "birth_date")
+        birth = day_input(_("Date of birth"), c.birth_date, key=f"{prefix}_birth_date", form=form, field="birth_date",
+                          today=today, earliest=OLDEST_BIRTH)
     with col3:
         age = st.number_input(_("Estimated age, if the date of birth is not known"), min_value=0, max_value=100,
                               value=c.estimated_age, step=1, key=f"{prefix}_estimated_age")
@@ -215,9 +214,8 @@ def consent_fields(form: str, prefix: str, current: ConsentInput | None, *, toda
         field_error(form, "consent_processing")
     col1, col2, col3 = st.columns(3)
     with col1:
-        on = st.date_input(_("Date consent was obtained"), value=c.on, min_value=OLDEST_BIRTH, max_value=today,
-                           key=f"{prefix}_consent_on")
-        field_error(form, "consent_on")
+        on = day_input(_("Date consent was obtained"), c.on, key=f"{prefix}_consent_on", form=form, field="consent_on",
+                       today=today)
     with col2:
         method = st.selectbox(_("How consent was obtained"), list(CONSENT_METHODS),
                               index=_index(list(CONSENT_METHODS), c.method),

@@ -8,30 +8,25 @@ receiving focal point, the nights of shelter). Errors show right under their wid
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
-from care.i18n import _, current_language, fmt_date
+from care.i18n import _, fmt_date
 from care.journey import DETAIL_LABELS, ChecklistEntry, ChecklistRow, describe_details, unchanged
+from care.ui.dates import day_input
 from care.ui.messages import field_error
 from care.vocab import label
 
-EARLIEST = date(2000, 1, 1)  # programmes' data goes back years (CARE: 2013)
-
-
-def date_format() -> str:
-    return "DD/MM/YYYY" if current_language() == "fr" else "YYYY-MM-DD"
 
 
 def _detail_widgets(row: ChecklistRow, prefix: str, form_key: str, today: date) -> dict:
     details: dict = {}
     if row.item == "flight_booked":
         with st.container(horizontal=True):
-            details["flight_date"] = st.date_input(
-                label(DETAIL_LABELS, "flight_date"), value=row.details.get("flight_date"), min_value=EARLIEST,
-                max_value=today + timedelta(days=730), format=date_format(), key=f"{prefix}_{row.item}_flight_date",
-                width=160)
+            details["flight_date"] = day_input(
+                label(DETAIL_LABELS, "flight_date"), row.details.get("flight_date"), today=today, planned=True,
+                key=f"{prefix}_{row.item}_flight_date", width=160)
             details["route"] = st.text_input(label(DETAIL_LABELS, "route"), value=row.details.get("route", ""),
                                              placeholder="CDG-LOS", key=f"{prefix}_{row.item}_route", width=130)
             details["transit"] = st.text_input(label(DETAIL_LABELS, "transit"), value=row.details.get("transit", ""),
@@ -61,9 +56,8 @@ def checklist_fields(rows: tuple[ChecklistRow, ...], prefix: str, form_key: str,
         st.markdown(f"{MARKS[_mark(row)]} **{row.label}**")
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             needed = st.toggle(_("Needed"), value=row.needed, key=f"{prefix}_{row.item}_needed")
-            done_on = st.date_input(_("Done on"), value=row.done_on, min_value=EARLIEST, max_value=today,
-                                    format=date_format(), key=f"{prefix}_{row.item}_done_on", width=140,
-                                    label_visibility="collapsed")
+            done_on = day_input(_("Done on"), row.done_on, today=today, key=f"{prefix}_{row.item}_done_on", width=140,
+                                label_visibility="collapsed")
             note = st.text_input(_("Note"), value=row.note, key=f"{prefix}_{row.item}_note", placeholder=_("Note"),
                                  label_visibility="collapsed")
             if row.done_by:

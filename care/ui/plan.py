@@ -15,33 +15,32 @@ import streamlit as st
 from care import payments, plans
 from care.access import Actor
 from care.budget import fmt_cap, fmt_rate
-from care.errors import DomainError
 from care.i18n import LANGUAGES, _, fmt_date, fmt_money, use_language
 from care.pdf.plan import plan_pdf
 from care.plan_views import LineView, PlanOverview, PlanView, plan_export
 from care.plans import NEED_AREAS, PlanStatus, subcategory_label
+from care.ui.dates import day_input
 from care.ui.db import db_session
-from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error
+from care.ui.form import Form
+from care.ui.messages import field_error, form_errors
 from care.vocab import PLAN_CATEGORIES, PLAN_SUBCATEGORIES, label
 
 
 def act(form_key: str, call: Callable, success: str) -> None:
-    """Run one domain call in one session; then a success message, or the errors kept for the form."""
-    try:
-        with db_session() as session:
-            call(session)
-    except DomainError as err:
-        remember_error(form_key, err)
-    else:
-        clear_errors(form_key)
-        flash(success)
-        st.session_state[f"_{form_key}_saved"] = st.session_state.get(f"_{form_key}_saved", 0) + 1
-    st.rerun()
+    """Run one domain call through the form lifecycle (`care.ui.form`): a toast, or the errors kept for the form."""
+    Form(form_key).submit(call, success)
 
 
-def _generation(form_key: str) -> int:
-    """Changes after each successful save, so that a form opens blank (or fresh) again."""
-    return st.session_state.get(f"_{form_key}_saved", 0)
+def _generation(form_key: str) -> str:
+    """The round of an add form: a new one after each successful save, so that it opens blank again."""
+    return Form(form_key).id
+
+
+def plan_state(overview: PlanOverview) -> tuple:
+    """What a refusal of the plan is about: the revision and its lines. Once any of them changes
+    (the over-cap line was fixed), the refusal's message goes."""
+    latest = overview.latest
+    return (latest.id, latest.version, tuple((ln.id, ln.version) for ln in latest.lines))
 
 
 def _kind(code: str) -> str:
@@ -145,9 +144,8 @@ def _line_fields(form_key: str, key: str, overview: PlanOverview, line: LineView
     field_error(form_key, "provider")
     left, right = st.columns(2)
     with left:
-        planned_on = st.date_input(_("Planned date"), value=line.planned_on if line else date.today(),
-                                   key=f"{key}_date", format="DD/MM/YYYY")
-        field_error(form_key, "planned_on")
+        planned_on = day_input(_("Planned date"), line.planned_on if line else date.today(), key=f"{key}_date",
+                               form=form_key, field="planned_on", planned=True)
         amount = st.text_input(_("Amount"), value=str(line.amount) if line else "", key=f"{key}_amount")
         field_error(form_key, "amount")
         months = st.number_input(_("Duration in months (0 if none)"), min_value=0, max_value=plans.MAX_MONTHS, step=1,
@@ -213,7 +211,7 @@ def submit_form(actor: Actor, overview: PlanOverview) -> None:
     latest, key = overview.latest, "plan_submit"
     st.markdown("#### " + _("Submit for approval"))
     with st.form(key):
-        form_errors(key)
+        Form(key, about=plan_state(overview)).messages()
         person = st.checkbox(_("Agreed with the person"), value=latest.agreed_with_person, key=f"{key}_person")
         field_error(key, "agreed_with_person")
         organisation = False
@@ -236,7 +234,7 @@ def decision_form(actor: Actor, overview: PlanOverview) -> None:
         st.info(_("You wrote or changed this revision: another coordinator approves or rejects it."))
         return
     with st.form(key):
-        form_errors(key)
+        Form(key, about=plan_state(overview)).messages()
         comment = st.text_area(_("Comment (required to reject)"), key=f"{key}_comment", height=80)
         field_error(key, "comment")
         field_error(key, "stage")  # what the path still misses before the case can move on
@@ -332,8 +330,8 @@ def _payment_form(actor: Actor, overview: PlanOverview) -> None:
         field_error(key, "line")
         left, right = st.columns(2)
         with left:
-            paid_on = st.date_input(_("Paid on"), value=date.today(), key=f"{gen}_date", format="DD/MM/YYYY")
-            field_error(key, "paid_on")
+            paid_on = day_input(_("Paid on"), date.today(), key=f"{gen}_date", form=key, field="paid_on",
+                                today=date.today())
             amount = st.text_input(_("Amount in {currency}").format(currency=overview.currency), key=f"{gen}_amount")
             field_error(key, "amount")
         with right:

@@ -14,11 +14,11 @@ from care.i18n import _, fmt_date
 from care.identity import identity_read
 from care.referrals import OUTCOMES, PURPOSES, purposes_text, state_label
 from care.schedule import DUE_WITHIN_DAYS, state_label as followup_state_label
+from care.ui.dates import day_input
 from care.ui import field
 from care.ui.casefile import show_rows
 from care.ui.db import db_session
 from care.ui.followup import log_fields
-from care.ui.journey import EARLIEST, date_format
 from care.ui.markdown import md_escape
 from care.ui.messages import field_error, form_errors
 from care.ui.opened import opened, save
@@ -72,9 +72,7 @@ def complete_form(actor: Actor, referral_id: int, version: int, *, today: date) 
         field_error(key, "outcome")
         reason = st.text_area(_("Why it was not successful"), key=f"{key}_reason", height=68)
         field_error(key, "outcome_reason")
-        on = st.date_input(_("Completed on"), value=today, min_value=EARLIEST, max_value=today,
-                           format=date_format(), key=f"{key}_on", width=180)
-        field_error(key, "completed_on")
+        on = day_input(_("Completed on"), today, key=f"{key}_on", form=key, field="completed_on", today=today, width=180)
         form_errors(key)
         if st.form_submit_button(_("Record as completed")):
             save(key, _("The referral is completed."), lambda s: referrals.referral_complete(
@@ -114,8 +112,8 @@ def new_referral_form(actor: Actor, options: referrals.ReferralOptions, *, today
         field_error(key, "message")
         safety = st.text_area(_("Safety note"), key=f"{key}_safety", height=68)
         field_error(key, "safety_note")
-        answer_by = st.date_input(_("Answer wished by"), value=None, min_value=today, format=date_format(),
-                                  key=f"{key}_answer_by", width=180)
+        answer_by = day_input(_("Answer wished by"), None, key=f"{key}_answer_by", form=key, field="answer_by",
+                              today=today, planned=True, earliest=today, after=_("today"), width=180)
         form_errors(key)
         if st.form_submit_button(_("Save as draft")):
             data = referrals.ReferralInput(partner_id=partner, purposes=tuple(purposes), plan_line_ids=tuple(lines),
@@ -130,9 +128,8 @@ def withdraw_consent_form(actor: Actor, case_id: int, *, today: date) -> None:
     with st.expander(_("Withdraw consent to sharing")), st.form(key):
         st.caption(_("Every open referral of the case is revoked: the partner loses the case at once, and no "
                      "referral can be sent any more."))
-        on = st.date_input(_("Consent withdrawn on"), value=today, min_value=EARLIEST, max_value=today,
-                           format=date_format(), key=f"{key}_on", width=180)
-        field_error(key, "withdrawn_on")
+        on = day_input(_("Consent withdrawn on"), today, key=f"{key}_on", form=key, field="withdrawn_on", today=today,
+                       width=180)
         reason = st.text_area(_("How the person withdrew it"), key=f"{key}_reason", height=68)
         field_error(key, "withdraw_reason")
         sure = st.checkbox(_("I confirm: the person withdrew consent to sharing"), key=f"{key}_sure")

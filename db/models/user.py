@@ -20,6 +20,8 @@ class User(Versioned, table=True):
     email: str = Field(default="", max_length=254)
     password_hash: str = Field(max_length=200)
     language: str = Field(default="en", max_length=8)
+    # Moments are shown in this IANA zone; empty: the zone of the user's country or programme (care.timezones).
+    time_zone: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
     is_active: bool = True
     locked: bool = False
     failed_logins: int = 0
