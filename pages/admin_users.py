@@ -8,6 +8,7 @@ from care.errors import DomainError
 from care.i18n import LANGUAGES, _, fmt_date
 from care.programme_admin import programmes_all
 from care.ui import admin as ui
+from care.ui import confirm
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
@@ -134,8 +135,8 @@ with edit_tab:
     access = f"user_access_{row.id}"
     form_errors(access)
     lock, active = st.columns(2)
-    if lock.button(_("Unlock") if row.locked else _("Lock"), key=f"{access}_lock",
-                   icon=":material/lock_open:" if row.locked else ":material/lock:"):
+
+    def toggle_lock() -> None:
         try:
             with db_session() as session:
                 users.user_set_locked(session, row.username, not row.locked, actor=actor)
@@ -147,9 +148,8 @@ with edit_tab:
             flash(_("{username} is unlocked.").format(username=row.username) if row.locked
                   else _("{username} is locked: they are out at their next click.").format(username=row.username))
         st.rerun()
-    if active.button(_("Reactivate") if not row.is_active else _("Deactivate"), key=f"{access}_active",
-                     icon=":material/person_add:" if not row.is_active else ":material/person_off:",
-                     help=_("A deactivated user cannot log in; they stay in the audit log.")):
+
+    def toggle_active() -> None:
         try:
             with db_session() as session:
                 users.user_set_active(session, row.username, not row.is_active, actor=actor)
@@ -161,6 +161,26 @@ with edit_tab:
             flash(_("{username} is active again.").format(username=row.username) if not row.is_active
                   else _("{username} is deactivated.").format(username=row.username))
         st.rerun()
+
+    if lock.button(_("Unlock") if row.locked else _("Lock"), key=f"{access}_lock",
+                   icon=":material/lock_open:" if row.locked else ":material/lock:"):
+        if row.locked:
+            toggle_lock()  # undoing a lock needs no confirmation
+        confirm.ask(f"{access}_lock")
+    confirm.confirm(f"{access}_lock", title=_("Lock {username}").format(username=row.username),
+                    confirm_label=_("Lock"), action=toggle_lock,
+                    what_happens=_("{username} is signed out at their next click and cannot log in until an "
+                                   "administrator unlocks the account.").format(username=row.username))
+    if active.button(_("Reactivate") if not row.is_active else _("Deactivate"), key=f"{access}_active",
+                     icon=":material/person_add:" if not row.is_active else ":material/person_off:",
+                     help=_("A deactivated user cannot log in; they stay in the audit log.")):
+        if not row.is_active:
+            toggle_active()
+        confirm.ask(f"{access}_active")
+    confirm.confirm(f"{access}_active", title=_("Deactivate {username}").format(username=row.username),
+                    confirm_label=_("Deactivate"), action=toggle_active,
+                    what_happens=_("{username} is signed out at their next click and cannot log in any more; "
+                                   "their name stays in the audit log.").format(username=row.username))
 
     reset = f"user_reset_{row.id}"
     k = f"{reset}_{ui.form_round(reset)}"

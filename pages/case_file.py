@@ -10,6 +10,7 @@ from care.errors import DomainError
 from care.i18n import _
 from care.ui.auth import page_gate
 from care.ui.case_rights import move_panel, rights_panel
+from care.ui import confirm
 from care.ui.casefile import (
     case_edit_form, case_forms_reset, form_key, identity_panel, pdf_download, show_section, show_timeline,
     stale_reload,
@@ -105,14 +106,21 @@ if decide:
             on = st.date_input(_("Closing date"), value=today, max_value=today, key=f"{form}_on")
             field_error(form, "on")
             if st.form_submit_button(_("Close the case")):
-                try:
-                    with db_session() as session:
-                        decisions.case_close(session, actor, cf.case_id, reason=reason or "", note=note, on=on,
-                                             expected_version=version, today=today)
-                except DomainError as err:
-                    remember_error(form, err)
-                    st.rerun()
-                clear_errors(form)
-                case_forms_reset(cf.case_id)
-                flash(_("Case closed."))
+                confirm.ask(form)
+
+        def close_case() -> None:
+            try:
+                with db_session() as session:
+                    decisions.case_close(session, actor, cf.case_id, reason=reason or "", note=note, on=on,
+                                         expected_version=version, today=today)
+            except DomainError as err:
+                remember_error(form, err)
                 st.rerun()
+            clear_errors(form)
+            case_forms_reset(cf.case_id)
+            flash(_("Case closed."))
+
+        confirm.confirm(form, title=_("Close the case"), confirm_label=_("Close the case"), action=close_case,
+                        what_happens=_("The case is closed on the date you gave: no follow-up can be logged on "
+                                       "it any more, and its retention period starts (at its end the person's "
+                                       "data is anonymised)."))

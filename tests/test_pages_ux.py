@@ -39,3 +39,53 @@ def test_a_locked_account_with_the_right_password_is_told_it_is_locked_and_whom_
                               "reactivate it: Noor Verhoeven."]
     finally:
         _set_user(demo_db_url, "coord2", is_active=True, failed_logins=0, locked_until=None, **before)
+
+
+# --- point 12: irreversible steps are confirmed in a dialog that says what will happen ---------
+
+import os  # noqa: E402
+import sqlite3  # noqa: E402
+
+import pytest  # noqa: E402
+
+from care import config  # noqa: E402
+from db.models import Case  # noqa: E402
+from tests.test_pages import signed_in  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def own_db(demo_db_url, tmp_path_factory):
+    """A private copy of the demo database: these tests close cases."""
+    copy = tmp_path_factory.mktemp("ux") / "care.db"
+    source, target = sqlite3.connect(demo_db_url.removeprefix("sqlite:///")), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+    url = f"sqlite:///{copy}"
+    previous = os.environ["DATABASE_URL"]
+    os.environ["DATABASE_URL"] = url
+    config.settings.cache_clear()
+    yield url
+    os.environ["DATABASE_URL"] = previous
+    config.settings.cache_clear()
+
+
+def test_closing_a_case_asks_in_a_dialog_what_will_happen(own_db):
+    with session_scope(engine_for(own_db)) as s:
+        case = s.exec(select(Case).where(Case.stage == "follow_up", Case.programme_id == 1)).first()
+        case_id, referral = case.id, case.referral_date
+    at = signed_in("../pages/case_file.py", "coord")
+    at.query_params["case"] = str(case_id)
+    at.run()
+    form = next(sb.key for sb in at.selectbox if sb.key and sb.key.startswith("close_")).removesuffix("_reason")
+    at.selectbox(key=f"{form}_reason").set_value("completed")
+    at.date_input(key=f"{form}_on").set_value(referral)
+    next(b for b in at.button if b.label == "Close the case").click().run()
+    assert any(w.value.startswith("The case is closed on the date you gave") for w in at.warning)
+    with session_scope(engine_for(own_db)) as s:
+        assert s.get(Case, case_id).stage == "follow_up"  # nothing yet
+    at.button(key=f"_confirm_{form}_go").click().run()
+    assert not at.exception, at.exception
+    assert "Case closed." in [x.value for x in at.success]
+    with session_scope(engine_for(own_db)) as s:
+        assert s.get(Case, case_id).stage == "closed"

@@ -19,6 +19,7 @@ from care.flags import flag_labels
 from care.followups import ALARMS, DIMENSIONS, MODES, PROGRESS, QUESTIONS, SCALE_HINT, SCORE_ITEMS, SCORES
 from care.i18n import N_, _, fmt_date
 from care.schedule import state_label
+from care.ui import confirm
 from care.ui.db import db_session
 from care.ui.journey import EARLIEST, date_format
 from care.ui.messages import field_error, form_errors
@@ -141,9 +142,13 @@ def case_actions(actor: Actor, view: followups.CaseFollowUps, *, today: date) ->
         field_error(key, "withdrawn_on")
         form_errors(key)
         if st.form_submit_button(_("Withdraw consent and cancel the follow-ups")):
-            save(key, _("Consent withdrawn: the remaining follow-ups are cancelled."),
-                 lambda s: followups.followup_consent_withdraw(s, actor, case_id, withdrawn_on=withdrawn_on,
-                                                               today=today))
+            confirm.ask(key)
+    confirm.confirm(key, title=_("Withdraw consent to follow-up"),
+                    confirm_label=_("Withdraw consent and cancel the follow-ups"),
+                    what_happens=_("The remaining follow-ups are cancelled and nobody contacts the person any more."),
+                    action=lambda: save(key, _("Consent withdrawn: the remaining follow-ups are cancelled."),
+                                        lambda s: followups.followup_consent_withdraw(
+                                            s, actor, case_id, withdrawn_on=withdrawn_on, today=today)))
 
 
 def move_on() -> None:
