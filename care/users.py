@@ -22,7 +22,7 @@ from care.login import sign_ins_end_all
 from care.countries import is_country
 from care.passwords import check_password, generate_password, hash_password, password_problem
 from care.text import checked_text
-from db.models import PartnerOrganisation, Programme, User, UserCountry, UserProgramme, UserRole, utcnow
+from db.models import PartnerOrganisation, Programme, ProgrammeCountry, User, UserCountry, UserProgramme, UserRole, utcnow
 
 NAME_MAX, EMAIL_MAX = 200, 254  # the columns' lengths
 
@@ -43,6 +43,9 @@ def _actor_of(session: Session, user: User) -> Actor:
     roles = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
     countries = session.exec(select(UserCountry.country).where(UserCountry.user_id == user.id)).all()
     programmes = session.exec(select(UserProgramme.programme_id).where(UserProgramme.user_id == user.id)).all()
+    sides = session.exec(select(ProgrammeCountry.kind, ProgrammeCountry.country).where(
+        col(ProgrammeCountry.programme_id).in_(programmes), col(ProgrammeCountry.country).in_(countries))).all() \
+        if programmes and countries else []
     return Actor(
         id=user.id,
         username=user.username,
@@ -53,6 +56,8 @@ def _actor_of(session: Session, user: User) -> Actor:
         language=user.language,
         must_change_password=user.must_change_password,
         partner_id=user.partner_id,
+        host_countries=frozenset(c for kind, c in sides if kind == "host"),
+        return_countries=frozenset(c for kind, c in sides if kind == "return"),
     )
 
 

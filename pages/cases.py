@@ -7,6 +7,7 @@ import streamlit as st
 from care.casefile import RISK_LEVELS
 from care.caselist import CaseFilter, cases_list
 from care.contacts import days_since
+from care.access import country_choices
 from care.countries import country_name
 from care.flags import flag_labels
 from care.errors import DomainError
@@ -27,8 +28,8 @@ st.title(_("Cases"))
 
 with db_session() as session:
     programmes = {p.id: p for p in programmes_for(session, actor)}
-hosts = by_name({c for p in programmes.values() for c in p.host_countries})
-returns = by_name({c for p in programmes.values() for c in p.return_countries})
+hosts = by_name(country_choices(actor, {c for p in programmes.values() for c in p.host_countries}, "host"))
+returns = by_name(country_choices(actor, {c for p in programmes.values() for c in p.return_countries}, "return"))
 
 col1, col2, col3, col4 = st.columns(4)
 programme = col1.selectbox(_("Programme"), list(programmes), index=None, format_func=lambda i: programmes[i].code,

@@ -89,3 +89,37 @@ def test_closing_a_case_asks_in_a_dialog_what_will_happen(own_db):
     assert "Case closed." in [x.value for x in at.success]
     with session_scope(engine_for(own_db)) as s:
         assert s.get(Case, case_id).stage == "closed"
+
+
+# --- point 10: only what the role can use is offered ---------------------------------------------
+
+
+def _offered(at: AppTest) -> set[str]:
+    """The url paths of the pages in this run's navigation."""
+    return {info["url_pathname"] for info in at._registered_pages.values()}
+
+
+def test_focal_points_are_offered_only_the_side_they_work_on(demo_db_url):
+    ng = signed_in("../Home.py", "fp.ng")  # Nigeria: a return country
+    ng.run()
+    assert "intake" not in _offered(ng) and "followup" in _offered(ng)
+    es = signed_in("../Home.py", "fp.es")  # Spain: a host country
+    es.run()
+    assert "intake" in _offered(es) and "followup" not in _offered(es)
+    coord = signed_in("../Home.py", "coord")
+    coord.run()
+    assert {"intake", "followup"} <= _offered(coord)
+    direct = signed_in("../pages/intake.py", "fp.ng")  # a bookmarked address
+    direct.run()
+    assert errors(direct) == ["You are not permitted to open this page."]
+
+
+def test_focal_points_filters_list_only_countries_of_cases_they_can_see(demo_db_url):
+    es = signed_in("../pages/cases.py", "fp.es")
+    es.run()
+    assert es.selectbox(key="cases_host").options == ["Spain"]
+    assert "Nigeria" in es.selectbox(key="cases_return").options  # cases hosted in Spain return there
+    ng = signed_in("../pages/cases.py", "fp.ng")
+    ng.run()
+    assert ng.selectbox(key="cases_return").options == ["Nigeria"]
+    assert {"France", "Spain"} <= set(ng.selectbox(key="cases_host").options)
