@@ -123,3 +123,50 @@ def test_focal_points_filters_list_only_countries_of_cases_they_can_see(demo_db_
     ng.run()
     assert ng.selectbox(key="cases_return").options == ["Nigeria"]
     assert {"France", "Spain"} <= set(ng.selectbox(key="cases_host").options)
+
+
+# --- points 3 and 8: typed tables; the audit log in words ------------------------------------------
+
+
+def test_the_cases_table_sorts_dates_as_dates_and_risk_in_its_order(demo_db_url):
+    at = signed_in("../pages/cases.py", "coord")
+    at.run()
+    frame = at.dataframe[0].value
+    assert str(frame["Referral date"].dtype).startswith("datetime64")
+    assert str(frame["Last contact"].dtype).startswith("datetime64")
+    assert frame["Risk"].dtype.ordered and list(frame["Risk"].cat.categories) == ["Low", "Medium", "High"]
+    assert list(frame["Stage"].cat.categories)[:2] == ["Referred", "Eligibility review"] or \
+        frame["Stage"].dtype.ordered
+    dates = frame["Referral date"].dropna()
+    assert list(dates.sort_values()) == sorted(dates)  # a real order, not the text's
+
+
+def test_the_audit_log_speaks_words_in_the_users_language_and_keeps_codes_in_the_csv(own_db):
+    from care import audit, users
+
+    with session_scope(engine_for(own_db)) as s:
+        admin = users.actor_load(s, "admin")
+        csv_text = audit.audit_csv(s, admin, audit.AuditFilter(username="admin")).decode("utf-8-sig")
+    at = signed_in("../pages/admin_audit.py", "admin")
+    at.run()
+    frame = at.dataframe[0].value
+    assert str(frame["Time (UTC)"].dtype).startswith("datetime64")
+    actions = set(frame["Action"])
+    assert {"Audit log exported", "User added"} <= actions and not any("." in a for a in actions)
+    assert any(r.startswith("User no. ") for r in frame["Record"])
+    assert ",user.create," in csv_text  # the codes stay in the export
+    with session_scope(engine_for(own_db)) as s:
+        row = s.exec(select(User).where(User.username == "admin")).one()
+        row.language = "fr"
+        s.add(row)
+    try:
+        fr = signed_in("../pages/admin_audit.py", "admin")
+        fr.run()
+        frame = fr.dataframe[0].value
+        assert "Utilisateur ajouté" in set(frame["Action"])
+        assert any(r.startswith("Utilisateur n° ") for r in frame["Record"])
+    finally:
+        with session_scope(engine_for(own_db)) as s:
+            row = s.exec(select(User).where(User.username == "admin")).one()
+            row.language = "en"
+            s.add(row)
