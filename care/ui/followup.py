@@ -24,7 +24,7 @@ from care.ui.db import db_session
 from care.ui.journey import EARLIEST, date_format
 from care.ui.messages import field_error, form_errors
 from care.ui.opened import save
-from care.ui.phone import responsive_table
+from care.ui.tables import typed_table
 from care.ui.widgets import CASE_PARAM
 from care.vocab import label, stage_label
 
@@ -67,10 +67,10 @@ def worklist(items: list[followups.WorkItem], total: int) -> None:
         st.caption(_("No follow-up to do."))
         return
     with st.container(key="wide_worklist"):
-        st.dataframe(
-            [{_("Case"): ("⚠ " if i.alarm_open else "") + i.case_code, _("Due on"): fmt_date(i.due_on),
-              _("State"): state_label(i.state), _("Follow-up"): i.label} for i in items],
-            hide_index=True, width="stretch", height=min(38 + 35 * len(items), 300), key=WORKLIST,
+        typed_table(
+            [{_("Case"): ("⚠ " if i.alarm_open else "") + i.case_code, _("Due on"): i.due_on,
+              _("State"): state_label(i.state), _("Follow-up"): i.label} for i in items], dates=(_("Due on"),),
+            height=min(38 + 35 * len(items), 300), key=WORKLIST,
             on_select=lambda: _open_from_worklist(items), selection_mode="single-row",
         )
     with st.container(key="cards_worklist"):
@@ -106,11 +106,11 @@ def case_picker(actor: Actor) -> int | None:
 
 
 def schedule_table(view: followups.CaseFollowUps) -> None:
-    responsive_table(
-        [{_("Follow-up"): r.label, _("Due on"): fmt_date(r.due_on), _("State"): state_label(r.state),
-          _("Done on"): fmt_date(r.done_on) if r.done_on else "", _("Mode"): label(MODES, r.mode) if r.mode else "",
+    typed_table(
+        [{_("Follow-up"): r.label, _("Due on"): r.due_on, _("State"): state_label(r.state),
+          _("Done on"): r.done_on, _("Mode"): label(MODES, r.mode) if r.mode else "",
           _("Alarm signs"): followups.alarm_labels(r.alarms), _("Reason"): r.missed_reason}
-         for r in view.rows], f"schedule_{view.case_id}")
+         for r in view.rows], key=f"schedule_{view.case_id}", cards=True, dates=(_("Due on"), _("Done on")))
 
 
 def case_actions(actor: Actor, view: followups.CaseFollowUps, *, today: date) -> None:

@@ -32,6 +32,11 @@ def time_format() -> str:
     return TIME_FORMATS.get(current_language(), TIME_FORMATS["en"])
 
 
+def money_format(currency: str) -> str:
+    """A number format for an amount column: two decimals and the currency code (it sorts as a number)."""
+    return "%.2f " + currency.replace("%", "")
+
+
 def typed_frame(rows: list[dict], *, dates: Sequence[str] = (), times: Sequence[str] = (),
                 levels: Mapping[str, Sequence[str]] | None = None, numbers: Sequence[str] = ()) -> pd.DataFrame:
     """The rows as a DataFrame with typed columns: datetimes, ordered categories, numbers."""
