@@ -16,6 +16,7 @@ from care.ui import referrals as referrals_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.followup import worklist_links
+from care.ui.home_overview import home_for
 from care.ui.phone import responsive_table
 from care.ui.tables import typed_table
 from care.vocab import stage_label
@@ -31,6 +32,8 @@ if work.is_partner:
     referrals_ui.partner_home(work)
     st.stop()
 
+if not work.sees_cases and home_for(actor, today):
+    st.stop()
 if not work.sees_cases:
     st.info(_("Your role works with programme figures and administration, not with case files. "
               "Use the pages in the sidebar."))

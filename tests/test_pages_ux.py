@@ -170,3 +170,38 @@ def test_the_audit_log_speaks_words_in_the_users_language_and_keeps_codes_in_the
             row = s.exec(select(User).where(User.username == "admin")).one()
             row.language = "en"
             s.add(row)
+
+
+# --- point 7: Home for managers and administrators -------------------------------------------------
+
+
+def test_a_manager_sees_the_headline_figures_of_each_programme_against_its_targets(demo_db_url):
+    at = signed_in("../Home.py", "manager")
+    at.run()
+    assert not at.exception
+    assert "Your programmes against their targets" in [s.value for s in at.subheader]
+    assert "**CARE · CARE\\: Coordinated Approach for the Reintegration of victims of trafficking**" in [
+        m.value for m in at.markdown]
+    assert [m.label for m in at.metric][:2] == ["People assisted", "of whom minors"]
+    assert any(c.value.startswith("Target: ") and "%" in c.value for c in at.caption)
+
+
+def test_an_administrator_sees_locked_accounts_failed_logins_exports_and_settings(own_db):
+    from care import login
+
+    _set_user(own_db, "coord2", locked=True)
+    with session_scope(engine_for(own_db)) as s:
+        try:
+            login.login_attempt(s, username="fp.fr", password="wrong", client="192.0.2.7")
+        except login.LoginRefused:
+            pass
+    at = signed_in("../Home.py", "admin")
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Locked accounts", "Failed logins, last 7 days",
+                                              "Exports, last 7 days", "Settings changed, last 7 days",
+                                              "Reminders that could not be sent"]
+    assert "coord2" in list(at.dataframe[0].value["User"])
+    assert any(m.value.endswith("failed logins.") and not m.value.startswith("0 ") for m in at.markdown), [m.value for m in at.markdown]
+    assert any("fp\\.fr \\(" in c.value for c in at.caption)  # escaped for markdown
+    _set_user(own_db, "coord2", locked=False)
