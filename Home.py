@@ -7,7 +7,7 @@ import streamlit as st
 from care.config import ConfigError, check_settings, settings
 from care.ui.auth import login_gate
 from care.ui.live import close_menu_after_navigation
-from care.ui.nav import navigation_for
+from care.ui.nav import navigation_for, stop_before_navigation
 from care.ui.phone import phone_style
 
 # The icon is a file the app serves itself: a ":material/...:" icon is fetched by every browser from
@@ -21,7 +21,7 @@ try:
     check_settings(settings())
 except ConfigError as err:
     st.error(str(err))
-    st.stop()
+    stop_before_navigation()
 
 actor = login_gate()
 page = navigation_for(actor)

@@ -40,6 +40,10 @@ class Actor:
     time_zone: str = "UTC"  # where moments are shown (care.timezones.user_zone)
     must_change_password: bool = False
     partner_id: int | None = None  # the partner organisation of a partner user
+    # A focal point's countries that are host (or return) countries of their programmes: the side of
+    # a return they work on (see care/sides.py). Filled by `users.actor_load`.
+    host_countries: frozenset[str] = field(default_factory=frozenset)
+    return_countries: frozenset[str] = field(default_factory=frozenset)
 
     def has(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)
@@ -69,8 +73,38 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
 }
 
 
+# Pages whose work is on one side of a return only: a focal point is offered them only if one of
+# their countries is on that side in their programmes (a Nigeria focal point, on the return side,
+# registers no referral; a Spain focal point logs no follow-up after return).
+PAGE_SIDES: dict[str, str] = {"intake": "host", "followup": "return"}
+
+
 def may_open(actor: Actor, page: str) -> bool:
-    return actor.has(*PAGE_ROLES.get(page, frozenset()))
+    """Whether the page is offered to this actor: their role opens it, and they have work it can do."""
+    roles = PAGE_ROLES.get(page, frozenset())
+    if not actor.has(*roles):
+        return False
+    side = PAGE_SIDES.get(page)
+    if side is None or actor.has(*(roles - {Role.FOCAL_POINT})):
+        return True
+    return bool(actor.host_countries if side == "host" else actor.return_countries)
+
+
+def country_choices(actor: Actor, countries, kind: str) -> list[str]:
+    """The countries a case filter offers this actor, among `countries` (the programmes' host or
+    return countries): those of cases they can see (`case_scope`).
+
+    A focal point sees the cases whose host or return country is theirs: a Spain focal point (host
+    side only) sees cases hosted in Spain going to any return country, so their host filter offers
+    Spain alone and their return filter every return country; the other way round for a Nigeria
+    focal point. Coordinators and managers see every country of their programmes.
+    """
+    countries = list(countries)
+    if not actor.has(Role.FOCAL_POINT) or actor.has(Role.COORDINATOR, Role.MANAGER):
+        return countries
+    own, other_side = ((actor.host_countries, actor.return_countries) if kind == "host"
+                       else (actor.return_countries, actor.host_countries))
+    return countries if other_side else [c for c in countries if c in own]
 
 
 def require(actor: Actor, *roles: Role) -> None:

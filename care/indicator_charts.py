@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from care.i18n import _
+from care.i18n import _, current_language
 from care.smallcells import Kind, Row, Table, cell_number, cell_text
 
 PALETTE = ["#1f5f8b", "#e0892b", "#4c9f70", "#b04a5a"]
@@ -25,9 +25,26 @@ def _order(values: list[dict]) -> list[str]:
     return list(dict.fromkeys(v["label"] for v in values))
 
 
-def _height(rows: int) -> int:
-    """Room for every row's label (Vega drops labels that would overlap) and for the axis below."""
-    return 34 * rows + 50
+ROW = 34  # px per row: a bar as thick as a line of text, room for its label
+OFFSET_ROW = 22  # px per bar of a row that has several (planned, approved, paid)
+
+
+def _height(rows: int) -> alt.Step:
+    """A fixed step per row, so the chart grows with its rows: one row is a bar, not a hairline, and
+    every row's label has room (Vega drops labels that would overlap)."""
+    return alt.Step(ROW)
+
+
+# Vega's number format locale, per language: French writes "20 000" and "148 740,32", not "20,000".
+NUMBER_LOCALES = {
+    "fr": alt.NumberLocale(decimal=",", thousands="\u202f", grouping=[3], currency=["", "\u00a0€"]),
+}
+
+
+def localised(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with the number formats of the reader's language (axes and labels alike)."""
+    number = NUMBER_LOCALES.get(current_language())
+    return chart.configure(locale=alt.Locale(number=number)) if number is not None else chart
 
 
 def _axis(table: Table, column: int) -> alt.Axis:
@@ -90,7 +107,7 @@ def durations_chart(table: Table) -> alt.Chart | None:
     median = base.mark_point(filled=True, size=120, color=PALETTE[1]).encode(
         x="median:Q", tooltip=[alt.Tooltip("text:N", title=_("Median"))])
     labels = base.mark_text(dy=-12).encode(x="median:Q", text="text:N")
-    return (spread + median + labels).properties(height=_height(len(values)) + 20)
+    return (spread + median + labels).properties(height=_height(len(values)))
 
 
 def scores_chart(table: Table) -> alt.Chart | None:
@@ -128,8 +145,8 @@ def money_chart(table: Table) -> alt.Chart | None:
         color=alt.Color("measure:N", title=None, sort=order, scale=alt.Scale(range=PALETTE)),
         tooltip=[alt.Tooltip("label:N", title=table.label_heading), alt.Tooltip("measure:N", title=" "),
                  alt.Tooltip("text:N", title=table.currency)])
-    labels = base.mark_text(align="left", dx=4, fontSize=9).encode(x="at:Q", text="text:N")
-    return (bars + labels).properties(height=13 * len(values) + 50)
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(x="at:Q", text="text:N")
+    return (bars + labels).properties(height=alt.Step(OFFSET_ROW))
 
 
 CHARTS = {"bar": bar_chart, "target": target_chart, "share": share_chart, "durations": durations_chart,
@@ -142,4 +159,5 @@ def chart_for(table: Table) -> alt.Chart | None:
     cells = [c for r in _body(table) for c in r.cells]
     if draw is None or not any(c.hidden or (c.value or 0) > 0 for c in cells):
         return None
-    return draw(table)
+    chart = draw(table)
+    return None if chart is None else localised(chart)

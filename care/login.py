@@ -180,7 +180,33 @@ def login_attempt(session: Session, *, username: str, password: str, client: str
             _account_failed(session, user, now, client)
         audit_record(session, None, "login.failed", entity="user", entity_id=user.id, username=user.username,
                      detail={"reason": reason, "count": user.failed_logins, "client": client})
+    if password_ok and user is not None and (user.locked or not user.is_active):
+        # The right password for an account an administrator locked or deactivated: whoever typed it
+        # knows the password, so say what blocks them and whom to ask (a temporary wait after failed
+        # logins keeps the common message: telling a guesser during the wait that the password is
+        # right would undo the wait).
+        raise LoginRefused(locked_message(session, deactivated=not user.is_active))
     raise LoginRefused(refused_message())
+
+
+def administrator_names(session: Session, limit: int = 3) -> list[str]:
+    """The names of a few active administrators, to tell a locked-out user whom to ask."""
+    from db.models import UserRole
+
+    rows = session.exec(select(User.name).join(UserRole, UserRole.user_id == User.id)
+                        .where(UserRole.role == "admin", User.is_active.is_(True), User.locked.is_(False))
+                        .order_by(User.name).limit(limit)).all()
+    return list(rows)
+
+
+def locked_message(session: Session, *, deactivated: bool = False) -> str:
+    """What a person with the right password reads when an administrator locked or deactivated the account."""
+    names = ", ".join(administrator_names(session)) or _("an administrator of your programme")
+    if deactivated:
+        return _("This account is deactivated, so it cannot log in. Ask an administrator to reactivate it: "
+                 "{names}.").format(names=names)
+    return _("This account is locked, so it cannot log in. Ask an administrator to unlock it: {names}.").format(
+        names=names)
 
 
 def second_factor_attempt(session: Session, *, user_id: int, sign_in_id: int, code: str, client: str = "",

@@ -21,8 +21,9 @@ from care.login import sign_ins_end_all
 from care.countries import is_country
 from care.passwords import check_password, generate_password, hash_password, password_problem
 from care.text import checked_text
-from db.models import PartnerOrganisation, Programme, RecoveryCode, User, UserCountry, UserProgramme, UserRole, utcnow
 from care.timezones import default_zone, is_zone
+from db.models import (PartnerOrganisation, Programme, ProgrammeCountry, RecoveryCode, User, UserCountry, UserProgramme,
+                       UserRole, utcnow)
 
 NAME_MAX, EMAIL_MAX = 200, 254  # the columns' lengths
 
@@ -44,6 +45,9 @@ def _actor_of(session: Session, user: User) -> Actor:
     countries = session.exec(select(UserCountry.country).where(UserCountry.user_id == user.id)).all()
     programmes = session.exec(select(UserProgramme.programme_id).where(UserProgramme.user_id == user.id)).all()
     zone = user.time_zone or default_zone(session, frozenset(countries), frozenset(programmes))
+    sides = session.exec(select(ProgrammeCountry.kind, ProgrammeCountry.country).where(
+        col(ProgrammeCountry.programme_id).in_(programmes), col(ProgrammeCountry.country).in_(countries))).all() \
+        if programmes and countries else []
     return Actor(
         id=user.id,
         username=user.username,
@@ -55,6 +59,8 @@ def _actor_of(session: Session, user: User) -> Actor:
         time_zone=zone,
         must_change_password=user.must_change_password,
         partner_id=user.partner_id,
+        host_countries=frozenset(c for kind, c in sides if kind == "host"),
+        return_countries=frozenset(c for kind, c in sides if kind == "return"),
     )
 
 

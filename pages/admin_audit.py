@@ -6,11 +6,13 @@ import streamlit as st
 
 from care import audit
 from care.errors import DomainError
-from care.i18n import _, fmt_date, fmt_number
+from care.i18n import _, fmt_number
 from care.ui.dates import day_input
+from care.audit_words import action_words, record_words
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, form_errors, remember_error
+from care.ui.tables import typed_table
 
 actor = page_gate("admin_audit")
 st.title(_("Audit log"))
@@ -27,7 +29,7 @@ with st.form(form):
     form_errors(form)
     left, right = st.columns(2)
     username = left.selectbox(_("User"), ["", *usernames], format_func=lambda u: u or _("Anyone"), key="audit_user")
-    action = right.selectbox(_("Action"), ["", *actions], format_func=lambda a: a or _("Any action"),
+    action = right.selectbox(_("Action"), ["", *actions], format_func=lambda a: action_words(a) if a else _("Any action"),
                              key="audit_action")
     left, right = st.columns(2)
     with left:
@@ -62,9 +64,9 @@ if page > pages:  # the filter narrowed the log since this page was chosen
 
 st.caption(_("{total} events; page {page} of {pages}, newest first.").format(
     total=fmt_number(total), page=page, pages=pages))
-st.dataframe([{_("Time"): fmt_date(r.at), _("User"): r.username, _("Action"): r.action,
-               _("Case"): r.case_code, _("Record"): f"{r.entity} {r.entity_id}".strip(), _("Detail"): r.detail}
-              for r in rows], hide_index=True, width="stretch")
+typed_table([{_("Time"): r.at, _("User"): r.username, _("Action"): action_words(r.action),
+              _("Case"): r.case_code, _("Record"): record_words(r.entity, r.entity_id), _("Detail"): r.detail}
+             for r in rows], times=(_("Time"),), widths={_("Case"): "medium", _("Action"): "medium"})
 
 left, right = st.columns([1, 3])
 left.number_input(_("Page"), min_value=1, max_value=pages, step=1, key=PAGE)

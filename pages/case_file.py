@@ -10,6 +10,7 @@ from care.i18n import _
 from care.ui.dates import day_input
 from care.ui.auth import page_gate
 from care.ui.case_rights import move_panel, rights_panel
+from care.ui import confirm
 from care.ui.casefile import (
     case_edit_form, case_forms_reset, form_key, identity_panel, pdf_download, show_section, show_timeline,
     stale_reload,
@@ -97,6 +98,14 @@ if decide:
             field_error(form, "note")
             on = day_input(_("Closing date"), today, key=f"{form}_on", form=form, field="on", today=today)
             if st.form_submit_button(_("Close the case")):
-                Form(form).submit(lambda s: decisions.case_close(s, actor, cf.case_id, reason=reason or "", note=note,
-                                                                 on=on, expected_version=version, today=today),
-                                  _("Case closed."), then=lambda _r: case_forms_reset(cf.case_id))
+                confirm.ask(form)
+
+        def close_case() -> None:
+            Form(form).submit(lambda s: decisions.case_close(s, actor, cf.case_id, reason=reason or "", note=note,
+                                                             on=on, expected_version=version, today=today),
+                              _("Case closed."), then=lambda _r: case_forms_reset(cf.case_id))
+
+        confirm.confirm(form, title=_("Close the case"), confirm_label=_("Close the case"), action=close_case,
+                        what_happens=_("The case is closed on the date you gave: no follow-up can be logged on "
+                                       "it any more, and its retention period starts (at its end the person's "
+                                       "data is anonymised)."))

@@ -7,16 +7,17 @@ import streamlit as st
 from care.casefile import RISK_LEVELS
 from care.caselist import CaseFilter, cases_list
 from care.contacts import days_since
+from care.access import country_choices
 from care.countries import country_name
 from care.flags import flag_labels
 from care.errors import DomainError
-from care.i18n import _, fmt_date
+from care.i18n import _
 from care.identity import may_search_names
 from care.programmes import programmes_for
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.intake import by_name
-from care.ui.phone import responsive_table
+from care.ui.tables import typed_table
 from care.vocab import STAGE_LABELS, label, stage_label
 
 PAGE_SIZE = 50
@@ -27,8 +28,8 @@ st.title(_("Cases"))
 
 with db_session() as session:
     programmes = {p.id: p for p in programmes_for(session, actor)}
-hosts = by_name({c for p in programmes.values() for c in p.host_countries})
-returns = by_name({c for p in programmes.values() for c in p.return_countries})
+hosts = by_name(country_choices(actor, {c for p in programmes.values() for c in p.host_countries}, "host"))
+returns = by_name(country_choices(actor, {c for p in programmes.values() for c in p.return_countries}, "return"))
 
 col1, col2, col3, col4 = st.columns(4)
 programme = col1.selectbox(_("Programme"), list(programmes), index=None, format_func=lambda i: programmes[i].code,
@@ -65,15 +66,18 @@ if not rows:
 st.caption(_("Cases {first} to {last} of {total}, alarms and high risk first.").format(
     first=page * PAGE_SIZE + 1, last=page * PAGE_SIZE + len(rows), total=total))
 yes, today = _("Yes"), date.today()
-table = responsive_table(
+table = typed_table(
     [{_("Case"): r.code, _("Flags"): flag_labels(r.flags), _("Programme"): r.programme,
       _("Host country"): country_name(r.host_country), _("Return country"): country_name(r.return_country),
       _("Stage"): stage_label(r.stage), _("Minor"): yes if r.is_minor else "",
       _("Risk"): label(RISK_LEVELS, r.risk_level) if r.risk_level else "", _("Alarm"): yes if r.alarm_open else "",
-      _("Last contact"): fmt_date(r.last_contact) if r.last_contact else "",
-      _("Days since last contact"): str(days_since(r.last_contact, today)) if r.last_contact else "",
-      _("Referral date"): fmt_date(r.referral_date)} for r in rows],
-    "cases", link=lambda n: ("pages/case_file.py", {"case": str(rows[n].id)}, _("Open the case file")),
+      _("Last contact"): r.last_contact, _("Days since last contact"): days_since(r.last_contact, today)
+      if r.last_contact else None, _("Referral date"): r.referral_date} for r in rows],
+    key="cases", cards=True, dates=(_("Last contact"), _("Referral date")),
+    levels={_("Risk"): [label(RISK_LEVELS, k) for k in RISK_LEVELS],
+            _("Stage"): [stage_label(k) for k in STAGE_LABELS]},
+    numbers={_("Days since last contact"): "%d"}, widths={_("Case"): "medium"},
+    link=lambda n: ("pages/case_file.py", {"case": str(rows[n].id)}, _("Open the case file")),
     on_select="rerun", selection_mode="single-row")
 chosen = table.selection.rows
 if chosen:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from care import contacts, flags, followups
 from care.i18n import _, fmt_date
-from care.ui import field
+from care.ui import confirm, field
 from care.ui import followup as ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
@@ -89,9 +89,13 @@ with log_tab:
                 field_error(miss, "missed_reason")
                 form_errors(miss)
                 if st.form_submit_button(_("Record as missed")):
-                    save(miss, _("Recorded as missed."), lambda s: followups.followup_miss(
-                        s, actor, followup_id, reason=reason, expected_version=form.version, today=today),
-                        reopen_also=(key,), then=ui.move_on)
+                    confirm.ask(miss)
+            confirm.confirm(miss, title=_("Record as missed"), confirm_label=_("Record as missed"),
+                            what_happens=_("This follow-up is recorded as missed, with the reason you gave, and "
+                                           "counts as missed in the indicators."),
+                            action=lambda: save(miss, _("Recorded as missed."), lambda s: followups.followup_miss(
+                                s, actor, followup_id, reason=reason, expected_version=form.version, today=today),
+                                reopen_also=(key,), then=ui.move_on))
 
 with contact_tab:
     if not view.closed_reason:

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from care.assessment import level_label
+from care.assessment import RISK_LEVELS, level_label
 from care.contacts import days_since
 from care.countries import country_name
 from care.flags import flag_labels
@@ -17,7 +17,9 @@ from care.ui import referrals as referrals_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.followup import worklist_links
+from care.ui.home_overview import home_for
 from care.ui.phone import responsive_table
+from care.ui.tables import typed_table
 from care.vocab import stage_label
 
 actor = page_gate("home")
@@ -31,6 +33,8 @@ if work.is_partner:
     referrals_ui.partner_home(work)
     st.stop()
 
+if not work.sees_cases and home_for(actor, today):
+    st.stop()
 if not work.sees_cases:
     st.info(_("Your role works with programme figures and administration, not with case files. "
               "Use the pages in the sidebar."))
@@ -61,9 +65,9 @@ if work.alarms:
 
 if work.unreached:
     st.subheader(_("Not reached twice in a row"))
-    responsive_table([{_("Case"): flagged(u.case_id, u.case_code), _("Last attempt"): fmt_date(u.last_attempt),
-                       _("Last contact"): since(u.case_id)}
-                      for u in work.unreached], "home_unreached")
+    typed_table([{_("Case"): flagged(u.case_id, u.case_code), _("Last attempt"): u.last_attempt,
+                  _("Last contact"): since(u.case_id)}
+                 for u in work.unreached], key="home_unreached", cards=True, dates=(_("Last attempt"),))
 
 st.subheader(_("High-risk cases"))
 if work.high_risk:
@@ -74,11 +78,11 @@ else:
 
 st.subheader(_("Departures and arrivals: the next {n} days, and those still to record").format(n=COMING_DAYS))
 if work.journeys:
-    responsive_table(
-        [{_("Case"): flagged(j.case_id, j.case_code), _("Flight"): fmt_date(j.on),
+    typed_table(
+        [{_("Case"): flagged(j.case_id, j.case_code), _("Flight"): j.on,
           _("From"): country_name(j.host_country), _("To"): country_name(j.return_country), _("Route"): j.route,
           _("Minor"): _("Yes") if j.is_minor else "", _("Status"): journey_status(j)} for j in work.journeys],
-        "home_journeys")
+        key="home_journeys", cards=True, dates=(_("Flight"),))
     if work.journeys_total > len(work.journeys):
         st.caption(_("The {shown} most urgent of {total}. The Cases page lists every case at the stages "
                      "\"Plan approved\" and \"Departed\".")
@@ -90,11 +94,12 @@ referrals_ui.attention_table(work.referrals_attention)
 
 st.subheader(_("Plans waiting for approval"))
 if work.plans_pending:
-    responsive_table(
+    typed_table(
         [{_("Case"): flagged(p.case_id, p.case_code), _("Revision"): p.revision_no,
           _("Risk"): level_label(p.risk_level),
           _("Note"): _("Written by you: another coordinator approves it") if p.own else ""}
-         for p in work.plans_pending], "home_plans")
+         for p in work.plans_pending], key="home_plans", cards=True,
+        levels={_("Risk"): [level_label(k) for k in RISK_LEVELS]})
 else:
     st.caption(_("No plan is waiting for approval."))
 

@@ -122,7 +122,7 @@ def test_role_sees_its_pages_and_its_work(server, browser, username, role, tmp_p
         page.get_by_text("Open cases by stage").first.wait_for()
         page.get_by_text("Plans waiting for approval").first.wait_for()
     else:
-        page.get_by_text("Your role works with programme figures").first.wait_for()
+        page.get_by_text("Your programmes against their targets").first.wait_for()
         assert page.get_by_text("Open cases by stage").count() == 0
     assert page.get_by_role("button", name="Log in").count() == 0, "the login form is gone after login"
     page.screenshot(path=str(tmp_path / f"home-{username}.png"))

@@ -134,6 +134,7 @@ def test_refer_accept_log_then_withdraw_consent(own_server, own_db, browser, tmp
     coord.get_by_label("How the person withdrew it").first.fill("She asked the office to stop sharing.")
     coord.get_by_text("I confirm: the person withdrew consent to sharing").first.click()
     coord.get_by_role("button", name="Withdraw consent to sharing").first.click()
+    coord.get_by_role("dialog").get_by_role("button", name="Withdraw consent to sharing").click()
     coord.get_by_text("Consent to sharing withdrawn; referrals revoked: 1.").first.wait_for(timeout=90_000)
     assert _state(own_db)[-1] == "revoked"
 

@@ -150,6 +150,11 @@ def test_a_user_locked_on_the_page_is_out_at_their_next_click(admin_db):
     at.selectbox(key="user_pick").set_value("fp.fr").run()
     uid = next(r.id for r in _users(admin_db) if r.username == "fp.fr")
     at.button(key=f"user_access_{uid}_lock").click().run()
+    # A dialog says what will happen; nothing is locked before its confirmation.
+    assert "fp.fr is signed out at their next click and cannot log in until an administrator unlocks the " \
+        "account." in [w.value for w in at.warning]
+    assert [r.locked for r in _users(admin_db) if r.username == "fp.fr"] == [False]
+    at.button(key=f"_confirm_user_access_{uid}_lock_go").click().run()
     assert "fp.fr is locked: they are out at their next click." in successes(at)
     fp.run()
     assert "Your account is locked or inactive. Ask an administrator." in errors(fp)
@@ -165,7 +170,25 @@ def test_the_administrator_cannot_lock_themselves_out(admin_db):
     at.selectbox(key="user_pick").set_value("admin").run()
     uid = next(r.id for r in _users(admin_db) if r.username == "admin")
     at.button(key=f"user_access_{uid}_lock").click().run()
+    at.button(key=f"_confirm_user_access_{uid}_lock_go").click().run()
     assert errors(at) == ["You cannot lock or deactivate your own account."]
+
+
+def test_deactivating_asks_first_and_cancel_changes_nothing(admin_db):
+    at = admin_page("admin_users")
+    at.selectbox(key="user_pick").set_value("fp.fr").run()
+    uid = next(r.id for r in _users(admin_db) if r.username == "fp.fr")
+    at.button(key=f"user_access_{uid}_active").click().run()
+    at.button(key=f"_confirm_user_access_{uid}_active_cancel").click().run()
+    assert not at.exception
+    assert [r.is_active for r in _users(admin_db) if r.username == "fp.fr"] == [True]
+    assert not [b for b in at.button if b.key == f"_confirm_user_access_{uid}_active_go"]  # the dialog is gone
+    at.button(key=f"user_access_{uid}_active").click().run()
+    at.button(key=f"_confirm_user_access_{uid}_active_go").click().run()
+    assert "fp.fr is deactivated." in successes(at)
+    assert [r.is_active for r in _users(admin_db) if r.username == "fp.fr"] == [False]
+    at.button(key=f"user_access_{uid}_active").click().run()  # reactivating needs no confirmation
+    assert "fp.fr is active again." in successes(at)
 
 
 def test_a_new_user_must_choose_a_password_first_then_gets_their_pages(admin_db):

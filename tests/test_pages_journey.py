@@ -182,9 +182,11 @@ def test_consent_withdrawn_from_the_page_stops_the_follow_ups(db):
     at.run()
     at.text_input(key="followup_code_0").input(code).run()
     _button(at, "Withdraw consent and cancel the follow-ups").click().run()
+    at.button(key=f"_confirm_withdraw_{case_id}_go").click().run()  # the dialog says what will happen
     assert "The day consent was withdrawn is required." in errors(at)
     at.date_input(key=f"withdraw_{case_id}_date").set_value(date(2015, 8, 1))
     _button(at, "Withdraw consent and cancel the follow-ups").click().run()
+    at.button(key=f"_confirm_withdraw_{case_id}_go").click().run()
     assert not errors(at) and "Consent withdrawn: the remaining follow-ups are cancelled." in [
         s.value for s in at.success]
     assert any("withdrew consent to follow-up on Aug 1, 2015" in i.value for i in at.info)

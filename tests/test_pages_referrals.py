@@ -122,6 +122,8 @@ def test_withdrawing_consent_needs_confirmation_and_closes_the_case_to_the_partn
     assert _referrals(ref_db_url, case_id)[0][0] == "accepted"
     at.checkbox(key=f"{key}_sure").check()
     _button(at, "Withdraw consent to sharing").click().run()
+    assert _referrals(ref_db_url, case_id)[0][0] == "accepted"  # nothing before the dialog's confirmation
+    at.button(key=f"_confirm_{key}_go").click().run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == ["Consent to sharing withdrawn; referrals revoked: 1."]
     assert _referrals(ref_db_url, case_id)[0] == (

@@ -10,6 +10,7 @@ import streamlit as st
 from care import users
 from care.access import Actor
 from care.i18n import LANGUAGES, _
+from care.ui import confirm
 from care.ui import admin as ui
 from care.ui.form import Form
 from care.vocab import ROLE_LABELS, label
@@ -82,21 +83,41 @@ def edit_form(actor: Actor, row: users.UserRow, programmes: Mapping[str, str], o
 
 
 def access_buttons(actor: Actor, row: users.UserRow, edit: Form) -> None:
+    """Lock and deactivate ask for confirmation in a dialog; undoing them does not."""
     access = Form(f"user_access_{row.id}")
     access.messages()
     lock, active = st.columns(2)
-    if lock.button(_("Unlock") if row.locked else _("Lock"), key=f"{access.name}_lock",
-                   icon=":material/lock_open:" if row.locked else ":material/lock:"):
+
+    def toggle_lock() -> None:
         access.submit(lambda s: users.user_set_locked(s, row.username, not row.locked, actor=actor),
                       _("{username} is unlocked.").format(username=row.username) if row.locked
                       else _("{username} is locked: they are out at their next click.").format(username=row.username),
                       also=(edit.name,))
-    if active.button(_("Reactivate") if not row.is_active else _("Deactivate"), key=f"{access.name}_active",
-                     icon=":material/person_add:" if not row.is_active else ":material/person_off:",
-                     help=_("A deactivated user cannot log in; they stay in the audit log.")):
+
+    def toggle_active() -> None:
         access.submit(lambda s: users.user_set_active(s, row.username, not row.is_active, actor=actor),
                       _("{username} is active again.").format(username=row.username) if not row.is_active
                       else _("{username} is deactivated.").format(username=row.username), also=(edit.name,))
+
+    if lock.button(_("Unlock") if row.locked else _("Lock"), key=f"{access.name}_lock",
+                   icon=":material/lock_open:" if row.locked else ":material/lock:"):
+        if row.locked:
+            toggle_lock()  # undoing a lock needs no confirmation
+        confirm.ask(f"{access.name}_lock")
+    confirm.confirm(f"{access.name}_lock", title=_("Lock {username}").format(username=row.username),
+                    confirm_label=_("Lock"), action=toggle_lock,
+                    what_happens=_("{username} is signed out at their next click and cannot log in until an "
+                                   "administrator unlocks the account.").format(username=row.username))
+    if active.button(_("Reactivate") if not row.is_active else _("Deactivate"), key=f"{access.name}_active",
+                     icon=":material/person_add:" if not row.is_active else ":material/person_off:",
+                     help=_("A deactivated user cannot log in; they stay in the audit log.")):
+        if not row.is_active:
+            toggle_active()
+        confirm.ask(f"{access.name}_active")
+    confirm.confirm(f"{access.name}_active", title=_("Deactivate {username}").format(username=row.username),
+                    confirm_label=_("Deactivate"), action=toggle_active,
+                    what_happens=_("{username} is signed out at their next click and cannot log in any more; "
+                                   "their name stays in the audit log.").format(username=row.username))
 
 
 def password_form(actor: Actor, row: users.UserRow, edit: Form) -> None:

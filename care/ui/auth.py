@@ -25,6 +25,7 @@ from care.ui.cookie import LoginCookie
 from care.ui.db import db_session
 from care.ui.second_factor import code_form, enrol_panel, recovery_codes_pending
 from care.ui.markdown import md_escape
+from care.ui.nav import stop_before_navigation
 
 SIGN_IN = "_sign_in"
 LOGIN_LANGUAGE = "_login_language"
@@ -123,7 +124,7 @@ def login_gate() -> Actor:
         with slot.container():
             _login_form(auth)
         if not st.session_state.get("authentication_status"):
-            st.stop()
+            stop_before_navigation()
         # Signed in during this run: take the form away and set the cookie outside it.
         slot.empty()
         auth.set_pending()
@@ -135,7 +136,7 @@ def _signed_in(auth: LoginCookie) -> Actor:
     if actor is None:
         _end_session(auth, "locked")
         st.error(_("Your account is locked or inactive. Ask an administrator."))
-        st.stop()
+        stop_before_navigation()
     with db_session() as session:
         sign_in = st.session_state.get(SIGN_IN)
         if sign_in is None:  # signed in by a test harness setting the session keys: give it a sign-in
@@ -155,7 +156,7 @@ def _signed_in(auth: LoginCookie) -> Actor:
                 n=f"{settings().idle_minutes:g}"))
         else:
             st.warning(_("Your session has ended. Please log in again."))
-        st.stop()
+        stop_before_navigation()
     set_language(actor.language)
     set_time_zone(actor.time_zone)
     st.sidebar.caption(_("Signed in as {name}").format(name=md_escape(actor.name)))
@@ -164,7 +165,7 @@ def _signed_in(auth: LoginCookie) -> Actor:
         _end_session(auth, "user", actor)
         st.success(_("You are logged out."))
         _login_form(auth)
-        st.stop()
+        stop_before_navigation()
     if not factor_given and second_factor_required(actor, enrolled=enrolled):
         if enrolled:
             code_form(actor, sign_in)
@@ -173,9 +174,9 @@ def _signed_in(auth: LoginCookie) -> Actor:
             st.info(_("Your role can read the names of the people in the programme: each sign-in needs a code "
                       "from an authenticator app on your phone as well as your password."))
             enrol_panel(actor, sign_in)
-        st.stop()
+        stop_before_navigation()
     if recovery_codes_pending():
-        st.stop()
+        stop_before_navigation()
     return actor
 
 

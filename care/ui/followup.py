@@ -20,11 +20,12 @@ from care.followups import ALARMS, MODES, PROGRESS, QUESTIONS, SCALE_HINT, SCORE
 from care.i18n import N_, _, fmt_date
 from care.schedule import state_label
 from care.ui.dates import day_input
+from care.ui import confirm
 from care.ui.db import db_session
 from care.ui.messages import field_error, form_errors
 from care.ui.form import Form, forget
 from care.ui.opened import save
-from care.ui.phone import responsive_table
+from care.ui.tables import typed_table
 from care.ui.widgets import CASE_PARAM
 from care.vocab import DIMENSIONS, label, stage_label
 
@@ -67,10 +68,10 @@ def worklist(items: list[followups.WorkItem], total: int) -> None:
         st.caption(_("No follow-up to do."))
         return
     with st.container(key="wide_worklist"):
-        st.dataframe(
-            [{_("Case"): ("⚠ " if i.alarm_open else "") + i.case_code, _("Due on"): fmt_date(i.due_on),
-              _("State"): state_label(i.state), _("Follow-up"): i.label} for i in items],
-            hide_index=True, width="stretch", height=min(38 + 35 * len(items), 300), key=WORKLIST,
+        typed_table(
+            [{_("Case"): ("⚠ " if i.alarm_open else "") + i.case_code, _("Due on"): i.due_on,
+              _("State"): state_label(i.state), _("Follow-up"): i.label} for i in items], dates=(_("Due on"),),
+            height=min(38 + 35 * len(items), 300), key=WORKLIST,
             on_select=lambda: _open_from_worklist(items), selection_mode="single-row",
         )
     with st.container(key="cards_worklist"):
@@ -106,11 +107,11 @@ def case_picker(actor: Actor) -> int | None:
 
 
 def schedule_table(view: followups.CaseFollowUps) -> None:
-    responsive_table(
-        [{_("Follow-up"): r.label, _("Due on"): fmt_date(r.due_on), _("State"): state_label(r.state),
-          _("Done on"): fmt_date(r.done_on) if r.done_on else "", _("Mode"): label(MODES, r.mode) if r.mode else "",
+    typed_table(
+        [{_("Follow-up"): r.label, _("Due on"): r.due_on, _("State"): state_label(r.state),
+          _("Done on"): r.done_on, _("Mode"): label(MODES, r.mode) if r.mode else "",
           _("Alarm signs"): followups.alarm_labels(r.alarms), _("Reason"): r.missed_reason}
-         for r in view.rows], f"schedule_{view.case_id}")
+         for r in view.rows], key=f"schedule_{view.case_id}", cards=True, dates=(_("Due on"), _("Done on")))
 
 
 def case_actions(actor: Actor, view: followups.CaseFollowUps, *, today: date) -> None:
@@ -141,9 +142,13 @@ def case_actions(actor: Actor, view: followups.CaseFollowUps, *, today: date) ->
                                  today=today)
         form_errors(key)
         if st.form_submit_button(_("Withdraw consent and cancel the follow-ups")):
-            save(key, _("Consent withdrawn: the remaining follow-ups are cancelled."),
-                 lambda s: followups.followup_consent_withdraw(s, actor, case_id, withdrawn_on=withdrawn_on,
-                                                               today=today))
+            confirm.ask(key)
+    confirm.confirm(key, title=_("Withdraw consent to follow-up"),
+                    confirm_label=_("Withdraw consent and cancel the follow-ups"),
+                    what_happens=_("The remaining follow-ups are cancelled and nobody contacts the person any more."),
+                    action=lambda: save(key, _("Consent withdrawn: the remaining follow-ups are cancelled."),
+                                        lambda s: followups.followup_consent_withdraw(
+                                            s, actor, case_id, withdrawn_on=withdrawn_on, today=today)))
 
 
 def move_on() -> None:

@@ -61,3 +61,23 @@ def navigation_for(actor: Actor):
         )
     # Every page listed: by default Streamlit folds a long list behind "View more".
     return st.navigation(sections, expanded=True)
+
+
+def stop_before_navigation() -> None:
+    """End a run that stops before the signed-in navigation (login form, second factor, refusals).
+
+    A `pages/` folder beside the entry script switches on Streamlit's own page discovery for any
+    run that never calls `st.navigation`: its sidebar would list every page file by name, before
+    anyone logged in. So such a run declares the pages too, hidden: nothing is listed, and the
+    address asked for (a link to a case) still resolves, to be opened after the login.
+    """
+    # The default page (the address "/") is a placeholder that is never run: the entry script has
+    # already drawn what this run shows.
+    pages = [st.Page(_before_navigation, title="CARE", default=True)]
+    pages += [st.Page(spec.path, title=_(spec.title), url_path=spec.key) for spec in PAGES]
+    st.navigation(pages, position="hidden")
+    st.stop()
+
+
+def _before_navigation() -> None:
+    """The page of a run that stopped before the navigation: nothing more to draw."""

@@ -23,6 +23,7 @@ from care.ui.dates import day_input
 from care.ui.db import db_session
 from care.ui.form import Form
 from care.ui.messages import field_error, form_errors
+from care.ui.tables import money_format, typed_table
 from care.vocab import PLAN_CATEGORIES, PLAN_SUBCATEGORIES, label
 
 
@@ -102,14 +103,20 @@ def _line_rows(plan: PlanView, currency: str, *, paid: bool = False) -> list[dic
     rows = []
     for ln in plan.lines:
         row = {_("Kind"): _kind(ln.subcategory), _("What"): ln.description, _("Provider"): ln.provider_label,
-               _("Planned on"): fmt_date(ln.planned_on), _("Need answered"): label(NEED_AREAS, ln.need_area),
-               _("Months"): str(ln.duration_months or ""), _("Amount"): fmt_money(ln.amount, ln.currency),
+               _("Planned on"): ln.planned_on, _("Need answered"): label(NEED_AREAS, ln.need_area),
+               _("Months"): ln.duration_months or None, _("Amount"): fmt_money(ln.amount, ln.currency),
                _("Rate"): fmt_rate(ln.rate) if ln.currency != currency else "",
-               _("In {currency}").format(currency=currency): fmt_money(ln.amount_programme, currency)}
+               _("In {currency}").format(currency=currency): ln.amount_programme}
         if paid:
-            row |= {_("Paid"): fmt_money(ln.paid, currency), _("Left to pay"): fmt_money(ln.left, currency)}
+            row |= {_("Paid"): ln.paid, _("Left to pay"): ln.left}
         rows.append(row)
     return rows
+
+
+def lines_typed(rows: list[dict], currency: str) -> None:
+    """A plan's lines: the day as a date, the amounts in the programme's currency as numbers."""
+    money = [_("In {currency}").format(currency=currency), _("Paid"), _("Left to pay")]
+    typed_table(rows, dates=(_("Planned on"),), numbers={k: money_format(currency) for k in money} | {_("Months"): "%d"})
 
 
 def lines_table(overview: PlanOverview) -> None:
@@ -118,8 +125,7 @@ def lines_table(overview: PlanOverview) -> None:
     if not latest.lines:
         st.caption(_("No line yet."))
         return
-    st.dataframe(_line_rows(latest, overview.currency, paid=any(ln.paid for ln in latest.lines)),
-                 hide_index=True, width="stretch")
+    lines_typed(_line_rows(latest, overview.currency, paid=any(ln.paid for ln in latest.lines)), overview.currency)
     st.text(_("Total: {total}").format(total=fmt_money(latest.total, overview.currency)))
 
 
@@ -293,9 +299,9 @@ def payments_tab(actor: Actor, overview: PlanOverview) -> None:
         st.info(_("Payments are recorded once a plan is approved."))
         return
     st.markdown("#### " + _("Lines of the approved plan (revision {n})").format(n=plan.revision_no))
-    st.dataframe([{_("What"): ln.description, _("Approved"): fmt_money(ln.amount_programme, c),
-                   _("Paid"): fmt_money(ln.paid, c), _("Left to pay"): fmt_money(ln.left, c)} for ln in plan.lines],
-                 hide_index=True, width="stretch")
+    typed_table([{_("What"): ln.description, _("Approved"): ln.amount_programme, _("Paid"): ln.paid,
+                  _("Left to pay"): ln.left} for ln in plan.lines],
+                numbers={k: money_format(c) for k in (_("Approved"), _("Paid"), _("Left to pay"))})
     if overview.monitoring_due:
         st.success(_("Every line is paid: the monitoring visit is planned for {day}.").format(
             day=fmt_date(overview.monitoring_due)), icon=":material/event:")
@@ -304,14 +310,14 @@ def payments_tab(actor: Actor, overview: PlanOverview) -> None:
     if not overview.payments:
         st.caption(_("No payment yet."))
         return
-    st.dataframe([{_("Paid on"): fmt_date(p.paid_on), _("Line"): p.line_description,
-                   _("Revision"): str(p.revision_no),
-                   _("Amount"): fmt_money(p.amount, c), _("Method"): label(payments.PAYMENT_METHODS, p.method),
+    typed_table([{_("Paid on"): p.paid_on, _("Line"): p.line_description,
+                   _("Revision"): p.revision_no,
+                   _("Amount"): p.amount, _("Method"): label(payments.PAYMENT_METHODS, p.method),
                    _("Receipt"): p.receipt_ref, _("Recorded by"): p.recorded_by,
                    _("Cancelled"): (_("{day} by {name}: {reason}").format(
                        day=fmt_date(p.cancelled_at, "short"), name=p.cancelled_by, reason=p.cancel_reason)
                        if p.cancelled_at else "")} for p in overview.payments],
-                 hide_index=True, width="stretch")
+                dates=(_("Paid on"),), numbers={_("Amount"): money_format(c), _("Revision"): "%d"})
     _cancel_form(actor, overview)
 
 
@@ -377,4 +383,4 @@ def history_tab(overview: PlanOverview) -> None:
                  hide_index=True, width="stretch")
     revisions = {v.revision_no: v for v in overview.revisions}
     shown = st.selectbox(_("Show the lines of revision"), list(revisions), key="plan_history_revision")
-    st.dataframe(_line_rows(revisions[shown], c), hide_index=True, width="stretch")
+    lines_typed(_line_rows(revisions[shown], c), c)

@@ -15,7 +15,7 @@ from care.identity import identity_read
 from care.referrals import OUTCOMES, PURPOSES, purposes_text, state_label
 from care.schedule import DUE_WITHIN_DAYS, state_label as followup_state_label
 from care.ui.dates import day_input
-from care.ui import field
+from care.ui import confirm, field
 from care.ui.casefile import show_rows
 from care.ui.db import db_session
 from care.ui.followup import log_fields
@@ -138,8 +138,13 @@ def withdraw_consent_form(actor: Actor, case_id: int, *, today: date) -> None:
             if not sure:
                 st.error(_("Tick the confirmation first."), icon=":material/error:")
                 return
-            save(key, lambda n: _("Consent to sharing withdrawn; referrals revoked: {n}.").format(n=n),
-                 lambda s: referrals.consent_sharing_withdraw(s, actor, case_id, on, reason, today=today))
+            confirm.ask(key)
+    confirm.confirm(key, title=_("Withdraw consent to sharing"), confirm_label=_("Withdraw consent to sharing"),
+                    what_happens=_("Every open referral of the case is revoked: the partner loses the case at once, "
+                                   "and no referral can be sent any more."),
+                    action=lambda: save(
+                        key, lambda n: _("Consent to sharing withdrawn; referrals revoked: {n}.").format(n=n),
+                        lambda s: referrals.consent_sharing_withdraw(s, actor, case_id, on, reason, today=today)))
 
 
 # --- the partner's side ---------------------------------------------------------------
