@@ -56,6 +56,7 @@ class Settings:
     def owner_url(self) -> str:
         return self.migrate_url or self.database_url
     draft_days: int = 14  # a draft nobody logged is deleted after this many days (CARE_DRAFT_DAYS)
+    document_max_mb: int = 10  # largest case document accepted, in MB (CARE_DOCUMENT_MAX_MB)
 
 
 def _secrets_file() -> dict:
@@ -109,6 +110,7 @@ def load_settings() -> Settings:
         backup_dir=get("CARE_BACKUP_DIR") or "",
         backup_keep=int(get("CARE_BACKUP_KEEP", "14")),
         draft_days=int(get("CARE_DRAFT_DAYS", "14")),
+        document_max_mb=int(get("CARE_DOCUMENT_MAX_MB", "10")),
     )
 
 
