@@ -29,12 +29,13 @@ from datetime import date, datetime
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from care.access import Actor, may_add_document, may_see_document, shared_case_get
+from care.access import Actor, is_coordinator_of, may_add_document, may_see_document, shared_case_get
 from care.audit import audit_record
 from care.config import settings
 from care.errors import NotPermitted, Problems
-from care.i18n import N_, _, fmt_date
+from care.i18n import N_, _, fmt_date, fmt_number
 from care.text import NOTE_MAX, checked_text
+from care.ui.markdown import md_escape
 from db.models import CaseDocument, CaseDocumentFile, Payment, Plan, PlanLine, User
 
 DOCUMENT_KINDS = {
@@ -153,24 +154,23 @@ def file_checked(problems: Problems, field: str, data: bytes | None, name: str |
         return "", ""
     if len(data) > limit_mb * 1024 * 1024:
         problems.add(field, _("This file is larger than {n} MB, the largest a document may be. Scan it at a lower "
-                              "resolution, or split it.").format(n=limit_mb))
+                              "resolution, or split it.").format(n=fmt_number(limit_mb)))
         return "", ""
     media_type = sniffed_type(data)
     if media_type is None:
         problems.add(field, _("This file is not a PDF, JPEG or PNG file (whatever its name says): only these "
                               "are kept. Save or scan it as PDF, JPEG or PNG."))
         return "", ""
-    what = _(FILE_TYPES[media_type][0])
     if not _parses(media_type, data):
         problems.add(field, _("This file starts like {what} but cannot be read as one: it is damaged, cut short, "
-                              "or not what it claims to be.").format(what=what))
+                              "or not what it claims to be.").format(what=_(FILE_TYPES[media_type][0])))
         return "", ""
     shown = display_name(name)
     ext = _extension(shown)
     if ext and ext not in FILE_TYPES[media_type][1]:
         problems.add(field, _("The file's name ends in “{ext}” but its content is {what}: rename it to end in "
                               "“{right}” if that is the document you mean, or choose the right file.").format(
-            ext=ext, what=what, right=FILE_TYPES[media_type][1][0]))
+            ext=md_escape(ext), what=_(FILE_TYPES[media_type][0]), right=md_escape(FILE_TYPES[media_type][1][0])))
         return "", ""
     if not ext:
         shown = (shown or _("document"))[: NAME_MAX - 5] + FILE_TYPES[media_type][1][0]
@@ -255,6 +255,24 @@ def document_kinds_addable(session: Session, actor: Actor, case_id: int) -> list
     """The kinds of document this actor may add to the case (none for partners)."""
     case = shared_case_get(session, actor, case_id)
     return [k for k in DOCUMENT_KINDS if may_add_document(session, actor, case, kind=k)]
+
+
+def document_attachments(session: Session, actor: Actor, case_id: int) -> tuple[dict[int, str], dict[int, str]]:
+    """The plan lines and the payments (not cancelled) a document of the case may be attached to, in
+    words: for the coordinators of the case's programme, who keep the plan; nothing for others."""
+    case = shared_case_get(session, actor, case_id)
+    if not is_coordinator_of(actor, case.programme_id):
+        return {}, {}
+    rows = session.exec(select(PlanLine.id, PlanLine.description, Plan.revision_no).join(
+        Plan, Plan.id == PlanLine.plan_id).where(Plan.case_id == case.id).order_by(Plan.revision_no, PlanLine.id)).all()
+    lines = {i: _("{what} (revision {n})").format(what=what[:60], n=n) for i, what, n in rows}
+    paid = session.exec(select(Payment).where(col(Payment.plan_line_id).in_(list(lines)),
+                                              col(Payment.cancelled_at).is_(None))
+                        .order_by(Payment.paid_on, Payment.id)).all()
+    texts = {i: what[:50] for i, what, _n in rows}
+    payments = {p.id: " · ".join(x for x in (fmt_date(p.paid_on), fmt_number(p.amount), p.receipt_ref,
+                                               texts.get(p.plan_line_id, "")) if x) for p in paid}
+    return lines, payments
 
 
 def document_read(session: Session, actor: Actor, document_id: int) -> DocumentFile:

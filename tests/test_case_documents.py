@@ -61,10 +61,10 @@ def test_a_pdf_jpeg_or_png_is_kept_and_read_back_identical(session, coord, case,
 
 
 @pytest.mark.parametrize("name, data, words", [
-    ("receipt.pdf", png(), "ends in “.pdf” but its content is a PNG image"),
-    ("photo.png", jpeg(), "ends in “.png” but its content is a JPEG image"),
-    ("consent.jpg", pdf(), "ends in “.jpg” but its content is a PDF document"),
-    ("receipt.png.exe", png(), "ends in “.exe” but its content is a PNG image"),
+    ("receipt.pdf", png(), "ends in “\\.pdf” but its content is a PNG image"),
+    ("photo.png", jpeg(), "ends in “\\.png” but its content is a JPEG image"),
+    ("consent.jpg", pdf(), "ends in “\\.jpg” but its content is a PDF document"),
+    ("receipt.png.exe", png(), "ends in “\\.exe” but its content is a PNG image"),
     ("notes.pdf", b"Just some text pretending to be a PDF", "not a PDF, JPEG or PNG file"),
     ("page.html", b"<html><script>alert(1)</script></html>", "not a PDF, JPEG or PNG file"),
     ("fake.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "starts like a PNG image but cannot be read as one"),

@@ -20,6 +20,7 @@ from care.i18n import LANGUAGES, _, fmt_date, fmt_money, use_language
 from care.pdf.plan import plan_pdf
 from care.plan_views import LineView, PlanOverview, PlanView, plan_export
 from care.plans import NEED_AREAS, PlanStatus, subcategory_label
+from care.ui.case_documents import payment_receipts
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error
 from care.vocab import PLAN_CATEGORIES, PLAN_SUBCATEGORIES, label
@@ -314,6 +315,7 @@ def payments_tab(actor: Actor, overview: PlanOverview) -> None:
                        day=fmt_date(p.cancelled_at, "short"), name=p.cancelled_by, reason=p.cancel_reason)
                        if p.cancelled_at else "")} for p in overview.payments],
                  hide_index=True, width="stretch")
+    payment_receipts(actor, overview.case_id)
     _cancel_form(actor, overview)
 
 
