@@ -373,3 +373,41 @@ def may_add_organisation_in(actor: Actor, country: str) -> bool:
     """Administrators and coordinators add referring organisations anywhere, focal points in
     their own countries only."""
     return actor.has(Role.ADMIN, Role.COORDINATOR) or (actor.has(Role.FOCAL_POINT) and country in actor.countries)
+
+
+# --- case documents -------------------------------------------------------------------------
+# Who may see which kind of document kept with a case (care/case_documents.py):
+# - coordinators of the case's programme: every kind;
+# - focal points who see the case (`case_scope`): every kind but these coordinator-only ones;
+# - partners: only receipts and "other" documents attached to a plan line their organisation
+#   delivers (an accepted referral sharing the plan), or to a payment on such a line;
+# - and for everyone, an identity document copy only where the identity may be seen
+#   (`may_see_identity`): it shows the person's name and face.
+DOCUMENTS_COORDINATORS_ONLY = frozenset({"medical", "best_interests"})
+DOCUMENTS_FOR_PARTNERS = frozenset({"receipt", "other"})
+DOCUMENTS_SHOWING_IDENTITY = frozenset({"identity_copy"})
+
+
+def in_case_scope(session: Session, actor: Actor, case: Case) -> bool:
+    """Whether this actor sees the case as staff (`case_scope` for one case)."""
+    return session.exec(select(Case.id).where(Case.id == case.id, case_scope(actor))).first() is not None
+
+
+def may_see_document(session: Session, actor: Actor, case: Case, *, kind: str, plan_line_id: int | None) -> bool:
+    """Whether this actor may see (and download) a document of `kind` of this case, attached to
+    `plan_line_id` (or to a payment on it, or to no line: None). The rule is the comment above."""
+    if kind in DOCUMENTS_SHOWING_IDENTITY and not may_see_identity(actor, case):
+        return False
+    if is_coordinator_of(actor, case.programme_id) and in_case_scope(session, actor, case):
+        return True
+    if in_case_scope(session, actor, case):
+        return kind not in DOCUMENTS_COORDINATORS_ONLY
+    if actor.has(Role.PARTNER):
+        return (kind in DOCUMENTS_FOR_PARTNERS and plan_line_id is not None
+                and plan_line_id in referred_plan_line_ids(session, actor, case))
+    return False
+
+
+def may_add_document(session: Session, actor: Actor, case: Case, *, kind: str) -> bool:
+    """Staff who see the case add documents of the kinds they may see (partners do not)."""
+    return in_case_scope(session, actor, case) and may_see_document(session, actor, case, kind=kind, plan_line_id=None)

@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     backup_dir: str = _env("CARE_BACKUP_DIR", "")  # where `backup` writes (default: backups/ beside the code)
     backup_keep: int = _env("CARE_BACKUP_KEEP", 14, ge=1)  # how many backups `backup --rotate` keeps
     draft_days: int = _env("CARE_DRAFT_DAYS", 14, ge=1)  # a draft nobody logged is deleted after this many days
+    document_max_mb: int = _env("CARE_DOCUMENT_MAX_MB", 10, ge=1)  # largest case document accepted, in MB
 
     @property
     def owner_url(self) -> str:

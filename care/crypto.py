@@ -81,6 +81,22 @@ def decrypt(token: str) -> str:
         ) from None
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """The Fernet token of a file's bytes under the current key (as ASCII bytes)."""
+    return _cipher(data_keys()).encrypt(bytes(data))
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """The bytes of a token made with the current key or an earlier one, or DataKeyError."""
+    try:
+        return _cipher(data_keys()).decrypt(token)
+    except InvalidToken:
+        raise DataKeyError(
+            "A stored file cannot be decrypted with CARE_DATA_KEY or any key in CARE_DATA_KEYS_OLD: "
+            "the key is wrong (was it rotated without keeping the old one in CARE_DATA_KEYS_OLD?)."
+        ) from None
+
+
 def is_encrypted(value: str) -> bool:
     """True if `value` is a token one of the configured keys made (used by the migration)."""
     try:

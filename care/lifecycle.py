@@ -7,6 +7,7 @@ anonymised by `python -m care anonymise` (run it from cron; `--dry-run` lists on
 - the identity (names, contacts, search key) is blanked by `identity.identity_erase`;
 - every free-text field that may describe or name the person, their family or the
   people around them (`NARRATIVE` below) is blanked;
+- the documents kept with the case (scans, receipts: `care.case_documents`) are deleted;
 - the exact birth date (and its keyed hash) goes; the age in whole years at referral stays
   (`age_at_referral`, copied into `estimated_age`), which is all the indicators use (age
   group at referral), so every figure stays the same;
@@ -122,6 +123,10 @@ def case_anonymise(session: Session, case_id: int, *, username: str, actor: Acto
     person's request a coordinator runs it (`care.subject_rights.erasure_request`, "case.erase")."""
     case = session.get(Case, case_id, populate_existing=True)
     counts = {"identity": int(identity_erase(session, case_id))}
+    from care.case_documents import documents_erase  # the files kept with the case go altogether
+
+    if removed := documents_erase(session, case_id):
+        counts["case_document"] = removed
     for model, names in NARRATIVE.items():
         values = dict.fromkeys(names, "")
         if model is Case:

@@ -33,7 +33,7 @@ from care.text import NOTE_MAX, checked_text
 from care.vocab import Stage
 from care.days import check_day
 from db.models import (
-    AuditEvent, Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor,
+    AuditEvent, Case, CaseDocument, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor,
     MinorProcedure, Mitigation, NeedRating, NeedsAssessment, PartnerOrganisation, PartnerReferral, Payment, Plan,
     PlanLine, Referral, RiskAssessment, RiskFactorRating, User,
 )
@@ -59,6 +59,7 @@ TABLES: list[tuple[str, str, type[SQLModel]]] = [
     ("minor_actors", N_("Minors' procedure: actors"), MinorActor),
     ("child_views", N_("Child's views"), ChildView),
     ("partner_referrals", N_("Referrals to partners"), PartnerReferral),
+    ("case_documents", N_("Case documents (listed; the files are given on request)"), CaseDocument),
 ]
 IDENTITY_LEFT_OUT = ("name_index",)
 

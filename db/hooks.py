@@ -17,6 +17,8 @@ from datetime import date
 class Hooks:
     encrypt: Callable[[str], str]
     decrypt: Callable[[str], str]
+    encrypt_bytes: Callable[[bytes], bytes]
+    decrypt_bytes: Callable[[bytes], bytes]
     day_token: Callable[[date], str]
     database_url: Callable[[], str]
 

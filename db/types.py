@@ -16,7 +16,7 @@ import json
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, String, Text
+from sqlalchemy import BigInteger, LargeBinary, String, Text
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
@@ -113,3 +113,17 @@ class EncryptedList(EncryptedText):
 
     def process_result_value(self, value, dialect):
         return json.loads(hooks().decrypt(value)) if value else []
+
+
+class EncryptedBytes(EncryptedText):
+    """A file's bytes encrypted like `EncryptedText` (the Fernet token, stored as binary);
+    Python sees the plain bytes. A subclass, so that key rotation (`care.data_keys`) finds it."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else hooks().encrypt_bytes(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else hooks().decrypt_bytes(bytes(value))

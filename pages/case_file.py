@@ -9,6 +9,7 @@ from care.casefile import case_file
 from care.i18n import _
 from care.ui.dates import day_input
 from care.ui.auth import page_gate
+from care.ui.case_documents import case_documents_panel
 from care.ui.case_rights import move_panel, rights_panel
 from care.ui import confirm
 from care.ui.casefile import (
@@ -40,7 +41,8 @@ with side:
     pdf_download(actor.username, actor.language, cf)
 
 decide = cf.may_decide and cf.is_open
-tabs = st.tabs([_("Summary"), _("Identity"), _("Timeline"), _("Correct the data"), _("Documents for the person")]
+tabs = st.tabs([_("Summary"), _("Identity"), _("Timeline"), _("Correct the data"), _("Documents for the person"),
+                _("Case documents")]
                + ([_("The person's rights")] if cf.may_decide else []) + ([_("Decisions")] if decide else []))
 with tabs[0]:
     show_section(cf.summary)
@@ -61,12 +63,14 @@ with tabs[3]:
     case_edit_form(actor, cf, today=today)
 with tabs[4]:
     person_documents(actor, cf.case_id, cf.code)
+with tabs[5]:
+    case_documents_panel(actor, cf.case_id)
 if cf.may_decide:
-    with tabs[5]:
+    with tabs[6]:
         rights_panel(actor, cf, today=today)
 
 if decide:
-    with tabs[6]:
+    with tabs[-1]:
         move_panel(actor, cf)
         if cf.decides_eligibility:
             form = form_key(f"eligibility_{cf.case_id}_")

@@ -31,12 +31,12 @@ def test_nginx_accepts_the_shipped_config(tmp_path):
 def test_nginx_config_has_what_streamlit_and_a_team_need():
     conf = (DEPLOY / "nginx" / "care.conf").read_text(encoding="utf-8")
     for needed in ["proxy_set_header Upgrade $http_upgrade;", "proxy_set_header Connection $care_connection_upgrade;",
-                   "hash $care_route consistent;", "location = /_stcore/health", "client_max_body_size 1m;",
+                   "hash $care_route consistent;", "location = /_stcore/health", "client_max_body_size 11m;",
                    "Strict-Transport-Security", "X-Frame-Options", "Content-Security-Policy", "frame-ancestors 'self'",
                    "listen 443 ssl", "return 301 https://"]:
         assert needed in conf, needed
-    # the upload limit matches the app's (1 MB: it takes no uploads)
-    assert 'maxUploadSize = 1\n' in (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    # the upload limit matches the app's (10 MB: case documents)
+    assert 'maxUploadSize = 10\n' in (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed (systemd)")
@@ -71,7 +71,8 @@ def test_make_serve_installs_the_runtime_only_and_make_test_the_test_tools():
     assert "python -m care migrate" in serve and "--server.address 127.0.0.1" in serve
     assert "-r requirements-test.txt" in test
     runtime = (ROOT / "requirements.txt").read_text(encoding="utf-8").lower()
-    for tool in ("pytest", "playwright", "hypothesis", "pypdf"):
+    assert "\npypdf==" in runtime  # it reads uploaded case documents (care/case_documents.py)
+    for tool in ("pytest", "playwright", "hypothesis"):
         assert f"\n{tool}==" not in runtime, tool
         assert f"\n{tool}==" in (ROOT / "requirements-test.txt").read_text(encoding="utf-8").lower(), tool
 

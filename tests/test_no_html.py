@@ -37,7 +37,7 @@ SAFE_EXPRESSIONS = {
     "settings().idle_minutes", "work.journeys_total", "data.target_people",
     "f.age_at_referral if f.age_at_referral is not None else '—'",
     "f.age_today if f.age_today is not None else '—'",
-    "[_('Summary'), _('Identity'), _('Timeline'), _('Correct the data'), _('Documents for the person')]",
+    "[_('Summary'), _('Identity'), _('Timeline'), _('Correct the data'), _('Documents for the person'), _('Case documents')]",
     "[_(\"The person's rights\")] if cf.may_decide else []", "[_('Decisions')] if decide else []",
     "', '.join((language_name(code) for code in PERSON_LANGUAGES))",
     "' · ' + _('current') if v.is_current else ''",

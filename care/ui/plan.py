@@ -20,6 +20,7 @@ from care.pdf.plan import plan_pdf
 from care.plan_views import LineView, PlanOverview, PlanView, plan_export
 from care.plans import NEED_AREAS, PlanStatus, subcategory_label
 from care.ui.dates import day_input
+from care.ui.case_documents import payment_receipts
 from care.ui.db import db_session
 from care.ui.form import Form
 from care.ui.messages import field_error, form_errors
@@ -318,6 +319,7 @@ def payments_tab(actor: Actor, overview: PlanOverview) -> None:
                        day=fmt_date(p.cancelled_at, "short"), name=p.cancelled_by, reason=p.cancel_reason)
                        if p.cancelled_at else "")} for p in overview.payments],
                 dates=(_("Paid on"),), numbers={_("Amount"): money_format(c), _("Revision"): "%d"})
+    payment_receipts(actor, overview.case_id)
     _cancel_form(actor, overview)
 
 

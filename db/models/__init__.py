@@ -5,6 +5,7 @@ from db.models.assessment import Mitigation, NeedRating, NeedsAssessment, RiskAs
 from db.models.audit import AuditEvent
 from db.models.base import utcnow
 from db.models.case import Case, CaseCodeCounter, Identity, Referral
+from db.models.document import CaseDocument, CaseDocumentFile
 from db.models.htcds import CaseHtcds, TraffickingEvent
 from db.models.field import CaseFlag, Contact, Draft, SafeContact
 from db.models.followup import FollowUp, FollowUpLineProgress, FollowUpScore
@@ -19,7 +20,7 @@ from db.models.user import User, UserCountry, UserProgramme, UserRole
 
 __all__ = [
     "Activity", "ActivityModule", "ActivityParticipants", "AuditEvent", "BudgetCap", "Case",
-    "CaseCodeCounter", "CaseFlag", "CaseHtcds", "Contact", "Draft", "SafeContact", "TraffickingEvent", "ChecklistItem",
+    "CaseCodeCounter", "CaseDocument", "CaseDocumentFile", "CaseFlag", "CaseHtcds", "Contact", "Draft", "SafeContact", "TraffickingEvent", "ChecklistItem",
     "ChildView", "FollowUp", "FollowUpLineProgress",
     "FollowUpScore", "Identity", "MinorActor", "MinorProcedure", "Mitigation", "NeedRating",
     "NeedsAssessment", "Organisation", "PartnerOrganisation", "PartnerReferral", "PartnerService", "Payment", "Plan", "PlanLine", "Programme",
