@@ -56,6 +56,13 @@ class Settings:
     def owner_url(self) -> str:
         return self.migrate_url or self.database_url
     draft_days: int = 14  # a draft nobody logged is deleted after this many days (CARE_DRAFT_DAYS)
+    # Reminder e-mails (care/reminders.py): the server, "starttls", "ssl" or "none", login, sender.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""  # a secret: environment or secrets.toml, never in git
+    smtp_sender: str = ""
 
 
 def _secrets_file() -> dict:
@@ -109,6 +116,12 @@ def load_settings() -> Settings:
         backup_dir=get("CARE_BACKUP_DIR") or "",
         backup_keep=int(get("CARE_BACKUP_KEEP", "14")),
         draft_days=int(get("CARE_DRAFT_DAYS", "14")),
+        smtp_host=get("CARE_SMTP_HOST") or "",
+        smtp_port=int(get("CARE_SMTP_PORT", "587")),
+        smtp_tls=(get("CARE_SMTP_TLS", "starttls") or "").strip().lower(),
+        smtp_user=get("CARE_SMTP_USER") or "",
+        smtp_password=get("CARE_SMTP_PASSWORD") or "",
+        smtp_sender=get("CARE_SMTP_SENDER") or "",
     )
 
 

@@ -10,6 +10,7 @@ from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, remember_error, show_flash
 from care.ui.second_factor import account_section
+from care.ui.tasks import reminders_choice
 
 actor = page_gate("account")
 st.title(_("My account"))
@@ -49,3 +50,4 @@ with st.form("password_form", clear_on_submit=True):
         st.rerun()
 
 account_section(actor)
+reminders_choice(actor)

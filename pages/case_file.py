@@ -17,6 +17,7 @@ from care.ui.casefile import (
 from care.ui.db import db_session
 from care.ui.intake import criteria
 from care.ui.persondocs import person_documents
+from care.ui.tasks import case_tasks_panel
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
 from care.ui.opened import opened_version
 from care.ui.widgets import case_picker
@@ -51,6 +52,7 @@ with tabs[0]:
             st.caption(_("Nothing is missing."))
     for section in cf.sections:
         show_section(section)
+    case_tasks_panel(actor, cf.case_id, today=today)
 with tabs[1]:
     identity_panel(actor, cf)
 with tabs[2]:

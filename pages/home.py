@@ -13,6 +13,7 @@ from care.i18n import _, fmt_date
 from care.journey import journey_status
 from care.mywork import my_work
 from care.ui import referrals as referrals_ui
+from care.ui import tasks as tasks_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.followup import worklist_links
@@ -29,6 +30,8 @@ with db_session() as session:
 if work.is_partner:
     referrals_ui.partner_home(work)
     st.stop()
+
+tasks_ui.home_section(actor, today=today)  # failed reminder e-mails (admin); my tasks, overdue first
 
 if not work.sees_cases:
     st.info(_("Your role works with programme figures and administration, not with case files. "
