@@ -132,7 +132,7 @@ def digest_text(digest: Digest, *, language: str, today: date) -> tuple[str, str
         subject = _("CARE: your work for {date}").format(date=fmt_date(today))
         body = [_("What is waiting for you in CARE today ({date}):").format(date=fmt_date(today)), ""]
         for line in digest.lines:
-            body.append(f"{_(line.title)}: {line.count}")
+            body.append(_("{title}: {count}").format(title=_(line.title), count=line.count))
             listed = _code_list(line.codes)
             if listed:
                 body.append("  " + listed)
