@@ -43,6 +43,10 @@ STATES = {"open": N_("Open"), "done": N_("Done"), "cancelled": N_("Cancelled")}
 TEXT_MAX = 200
 # A family assessment in the return country asked for and not yet received: expected within this time.
 FAMILY_ASSESSMENT_DAYS = 30
+# A source whose day passed longer ago than this gets no new task: the records written before tasks
+# existed (or imported) would otherwise fill everyone's list with years-old reminders. Run daily, the
+# derivation creates a task long before this, as soon as the record is saved.
+DERIVE_PAST_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,7 @@ def _holder(session: Session, w: _Wanted, cache: dict) -> int | None:
 def tasks_derive(session: Session, *, today: date, scope=None) -> int:
     """Write the tasks the records of the cases in `scope` (default: every case) call for; return how many
     were created. Idempotent: a source has at most one task (unique origin and source), its due day follows
-    the source while the task is open, and an open task whose source no longer calls for it is closed as done
+    the source while the task is open, a source more than `DERIVE_PAST_DAYS` past gets none, and an open task whose source no longer calls for it is closed as done
     by the record (no user). Audited as the system's work."""
     scope = true() if scope is None else scope
     wanted = {(w.origin, w.source_id): w for w in _wanted(session, scope)}
@@ -152,6 +156,8 @@ def tasks_derive(session: Session, *, today: date, scope=None) -> int:
     created, cache = 0, {}
     for key, w in wanted.items():
         task = existing.get(key)
+        if task is None and w.due_on < today - timedelta(days=DERIVE_PAST_DAYS):
+            continue
         if task is not None:
             if task.state == "open" and task.due_on != w.due_on:
                 task.due_on, task.version = w.due_on, task.version + 1

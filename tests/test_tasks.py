@@ -233,3 +233,13 @@ def test_task_text_is_encrypted_at_rest(session, team):
     session.flush()
     raw = session.connection().exec_driver_sql("SELECT text FROM task").scalar()
     assert "Ada" not in raw
+
+
+def test_a_source_long_past_gets_no_new_task_but_an_existing_one_stays(session, team):
+    coord, *_rest, case = team
+    _ra, old = _mitigation(session, case, coord, by_when=date(2014, 4, 10))  # 61 days before TODAY
+    _ra2, recent = _mitigation(session, case, coord, by_when=date(2014, 4, 11))  # 60 days: still given
+    assert tasks.tasks_derive(session, today=TODAY) == 1
+    assert [t.source_id for t in _tasks(session)] == [recent.id]
+    assert tasks.tasks_derive(session, today=date(2014, 12, 1)) == 0
+    assert [t.state for t in _tasks(session)] == ["open"]
