@@ -96,3 +96,39 @@ def test_french_home_shows_my_tasks_in_french(db_url):  # noqa: F811
     assert not at.exception
     assert "Mes tâches, en retard d’abord" in [h.value for h in at.subheader]
     assert "en retard" in " ".join(_table(at, "Tâche", "Ring the shelter")["À faire"])
+
+
+def test_admin_home_shows_the_reminders_not_sent(db_url):  # noqa: F811
+    from db.models import EmailOutbox, User
+
+    at = open_page("admin", "home")
+    assert "Reminder e-mails not sent" not in [h.value for h in at.subheader]
+    with session_scope(engine_for(db_url)) as s:
+        coord = s.exec(select(User).where(User.username == "coord")).one()
+        s.add(EmailOutbox(key="digest:test:1", kind="digest", user_id=coord.id, subject="CARE: your work",
+                          body="Tasks due: 1", attempts=3, last_error="SMTPDataError: (451, b'Try again later')"))
+    at = open_page("admin", "home")
+    assert not at.exception and not errors(at)
+    assert "Reminder e-mails not sent" in [h.value for h in at.subheader]
+    table = _table(at, "User", "coord")
+    assert list(table["Kind"]) == ["Daily digest"] and list(table["Tries"]) == [3]
+    assert list(table["Last error"]) == ["SMTPDataError: (451, b'Try again later')"]
+    assert "Tasks due: 1" not in str(table)  # the admin sees that an e-mail failed, not what it says
+
+
+def test_my_account_turns_the_reminders_off_and_on(db_url):  # noqa: F811
+    from db.models import ReminderOptOut, User
+
+    at = open_page("coord", "account")
+    assert not at.exception
+    toggle = at.toggle(key="account_reminders")
+    assert toggle.value is True
+    toggle.set_value(False).run()
+    with session_scope(engine_for(db_url)) as s:
+        coord_id = s.exec(select(User.id).where(User.username == "coord")).one()
+        assert s.get(ReminderOptOut, coord_id) is not None
+    at.toggle(key="account_reminders").set_value(True).run()
+    with session_scope(engine_for(db_url)) as s:
+        assert s.get(ReminderOptOut, coord_id) is None
+        assert s.exec(select(AuditEvent.action).where(AuditEvent.action.like("reminders.%"))
+                      .order_by(AuditEvent.id)).all() == ["reminders.opt_out", "reminders.opt_in"]

@@ -11,14 +11,17 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from care import reminders, tasks
-from care.config import load_settings
-from care.followups import FollowUpEntry, followup_log
-from db.models import Case, EmailOutbox, FollowUp, Identity, PartnerReferral, Plan, User
-from tests.factories import make_actor, make_case, make_partner
-from tests.factories_indicators import add_followup
-from tests.factories_path import arrived_case
-from tests.smtp_server import SmtpServer, body
+pytest.importorskip("aiosmtpd", reason="aiosmtpd (requirements-test.txt) runs the SMTP server these tests send to")
+
+from care import reminders, tasks  # noqa: E402
+from care.config import load_settings  # noqa: E402
+from care.followups import FollowUpEntry, followup_log  # noqa: E402
+from db.models import Case, EmailOutbox, FollowUp, Identity, PartnerReferral, Plan, User  # noqa: E402
+from tests.factories import make_actor, make_case, make_partner  # noqa: E402
+from tests.factories_indicators import add_followup  # noqa: E402
+from tests.factories_path import arrived_case  # noqa: E402
+from tests.smtp_server import SmtpServer, body  # noqa: E402
+from tests.test_pages_intake import db_url  # noqa: E402,F401
 
 TODAY = date(2014, 7, 10)
 
@@ -220,3 +223,47 @@ def test_no_demo_person_is_named_in_any_digest(tmp_path, smtp):
     text = "\n".join(m["Subject"] + "\n" + body(m) for m in smtp.inbox.messages)
     words = set(re.findall(r"\w+", text))
     assert sorted(names & words) == []
+
+
+def test_the_digest_command_dry_run_then_twice_then_a_failing_server(db_url, monkeypatch, capsys, smtp):  # noqa: F811
+    """`python -m care digest` on a copy of the demo data, sending to the test's SMTP server."""
+    from care import config
+    from care.__main__ import main
+    from db.engine import engine_for, session_scope
+
+    for name, value in {"CARE_SMTP_HOST": "127.0.0.1", "CARE_SMTP_PORT": str(smtp.port), "CARE_SMTP_TLS": "none",
+                        "CARE_SMTP_SENDER": "care@example.org"}.items():
+        monkeypatch.setenv(name, value)
+    config.settings.cache_clear()
+    assert main(["digest", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "--- to coord <coord@example.org>: CARE: your work for" in out
+    assert "digest(s) would be written; nothing was written or sent" in out
+    with session_scope(engine_for(db_url)) as s:
+        assert s.exec(select(EmailOutbox)).all() == []
+    assert smtp.inbox.messages == []
+
+    assert main(["digest"]) == 0
+    first = capsys.readouterr().out
+    written = int(re.search(r"(\d+) digest\(s\) written", first).group(1))
+    assert written >= 4 and f"{written} e-mail(s) sent" in first
+    assert len(smtp.inbox.messages) == written
+    assert main(["digest"]) == 0
+    assert "0 digest(s) written" in (again := capsys.readouterr().out) and "0 e-mail(s) sent" in again
+    assert len(smtp.inbox.messages) == written
+
+    # An alarm's e-mail waits in the outbox; the server is down: exit code 1, said, kept; then sent.
+    with session_scope(engine_for(db_url)) as s:
+        case = s.exec(select(Case).where(Case.stage == "follow_up")).first()
+        queued = reminders.alarm_queue(s, case, alarms=["threats"], followup_id=None, on=date.today())
+    assert queued >= 1
+    monkeypatch.setenv("CARE_SMTP_PORT", "1")
+    config.settings.cache_clear()
+    monkeypatch.setattr(reminders.time, "sleep", lambda _s: None)
+    assert main(["outbox"]) == 1
+    assert "not sent, kept for the next run: coord: ConnectionRefusedError" in capsys.readouterr().out
+    monkeypatch.setenv("CARE_SMTP_PORT", str(smtp.port))
+    config.settings.cache_clear()
+    assert main(["outbox"]) == 0
+    assert f"{queued} e-mail(s) sent" in capsys.readouterr().out
+    assert len(smtp.inbox.messages) == written + queued
