@@ -86,39 +86,53 @@ class _Wanted:
     programme_id: int
     due_on: date
     assignee_id: int | None
-    text: str
 
 
 def _wanted(session: Session, scope) -> list[_Wanted]:
-    """Every task the records of the cases in `scope` call for now."""
+    """Every task the records of the cases in `scope` call for now.
+
+    Columns only, and no encrypted one: Home runs this at every visit, over every case the user sees.
+    A new task's text is read afterwards, for that task alone (`_source_text`).
+    """
     open_case = and_(scope, col(Case.stage).in_(OPEN_STAGES))
     out: list[_Wanted] = []
-    for m, ra, case in session.exec(
-            select(Mitigation, RiskAssessment, Case).join(RiskAssessment, RiskAssessment.id == Mitigation.assessment_id)
+    for sid, cid, pid, due, who in session.exec(
+            select(Mitigation.id, Case.id, Case.programme_id, Mitigation.by_when, RiskAssessment.author_id)
+            .join(RiskAssessment, RiskAssessment.id == Mitigation.assessment_id)
             .join(Case, Case.id == RiskAssessment.case_id).where(open_case, RiskAssessment.is_current == True)  # noqa: E712
     ).all():
-        out.append(_Wanted("mitigation", m.id, case.id, case.programme_id, m.by_when, ra.author_id, m.what[:TEXT_MAX]))
+        out.append(_Wanted("mitigation", sid, cid, pid, due, who))
     paid = exists().where(Payment.plan_line_id == PlanLine.id, col(Payment.cancelled_at).is_(None))
-    for line, plan, case in session.exec(
-            select(PlanLine, Plan, Case).join(Plan, Plan.id == PlanLine.plan_id).join(Case, Case.id == Plan.case_id)
+    for sid, cid, pid, due, who in session.exec(
+            select(PlanLine.id, Case.id, Case.programme_id, PlanLine.planned_on, Plan.author_id)
+            .join(Plan, Plan.id == PlanLine.plan_id).join(Case, Case.id == Plan.case_id)
             .where(open_case, Plan.status == "approved", col(PlanLine.planned_on).is_not(None), not_(paid))
     ).all():
-        out.append(_Wanted("plan_line", line.id, case.id, case.programme_id, line.planned_on, plan.author_id,
-                           line.description[:TEXT_MAX]))
-    for proc, case in session.exec(
-            select(MinorProcedure, Case).join(Case, Case.id == MinorProcedure.case_id)
+        out.append(_Wanted("plan_line", sid, cid, pid, due, who))
+    for cid, pid, asked, who in session.exec(
+            select(Case.id, Case.programme_id, MinorProcedure.family_requested_on, MinorProcedure.updated_by_id)
+            .join(Case, Case.id == MinorProcedure.case_id)
             .where(open_case, col(MinorProcedure.family_requested_on).is_not(None),
                    col(MinorProcedure.family_done_on).is_(None))
     ).all():
-        out.append(_Wanted("minor_step", case.id, case.id, case.programme_id,
-                           proc.family_requested_on + timedelta(days=FAMILY_ASSESSMENT_DAYS), proc.updated_by_id, ""))
-    for ref, case in session.exec(
-            select(PartnerReferral, Case).join(Case, Case.id == PartnerReferral.case_id)
+        out.append(_Wanted("minor_step", cid, cid, pid, asked + timedelta(days=FAMILY_ASSESSMENT_DAYS), who))
+    for sid, cid, pid, due, sent_by, created_by in session.exec(
+            select(PartnerReferral.id, Case.id, Case.programme_id, PartnerReferral.answer_by, PartnerReferral.sent_by_id,
+                   PartnerReferral.created_by_id)
+            .join(Case, Case.id == PartnerReferral.case_id)
             .where(open_case, PartnerReferral.state == "sent", col(PartnerReferral.answer_by).is_not(None))
     ).all():
-        out.append(_Wanted("referral", ref.id, case.id, case.programme_id, ref.answer_by,
-                           ref.sent_by_id or ref.created_by_id, ""))
+        out.append(_Wanted("referral", sid, cid, pid, due, sent_by or created_by))
     return out
+
+
+def _source_text(session: Session, origin: str, source_id: int) -> str:
+    """A derived task's text: its source's own words (a mitigation's measure, a plan line's description)."""
+    if origin == "mitigation":
+        return (session.get(Mitigation, source_id).what or "")[:TEXT_MAX]
+    if origin == "plan_line":
+        return (session.get(PlanLine, source_id).description or "")[:TEXT_MAX]
+    return ""
 
 
 def _holder(session: Session, w: _Wanted, cache: dict) -> int | None:
@@ -147,19 +161,22 @@ def _holder(session: Session, w: _Wanted, cache: dict) -> int | None:
 def tasks_derive(session: Session, *, today: date, scope=None) -> int:
     """Write the tasks the records of the cases in `scope` (default: every case) call for; return how many
     were created. Idempotent: a source has at most one task (unique origin and source), its due day follows
-    the source while the task is open, a source more than `DERIVE_PAST_DAYS` past gets none, and an open task whose source no longer calls for it is closed as done
+    the source while the task is open, a source more than `DERIVE_PAST_DAYS`
+    past gets none, and an open task whose source no longer calls for it is closed as done
     by the record (no user). Audited as the system's work."""
     scope = true() if scope is None else scope
     wanted = {(w.origin, w.source_id): w for w in _wanted(session, scope)}
-    existing = {(t.origin, t.source_id): t for t in session.exec(
-        select(Task).join(Case, Case.id == Task.case_id).where(scope, Task.origin != "manual")).all()}
+    existing = {(origin, sid): (tid, state, due) for tid, origin, sid, state, due in session.exec(
+        select(Task.id, Task.origin, Task.source_id, Task.state, Task.due_on).join(Case, Case.id == Task.case_id)
+        .where(scope, Task.origin != "manual")).all()}
     created, cache = 0, {}
     for key, w in wanted.items():
-        task = existing.get(key)
-        if task is None and w.due_on < today - timedelta(days=DERIVE_PAST_DAYS):
+        found = existing.get(key)
+        if found is None and w.due_on < today - timedelta(days=DERIVE_PAST_DAYS):
             continue
-        if task is not None:
-            if task.state == "open" and task.due_on != w.due_on:
+        if found is not None:
+            if found[1] == "open" and found[2] != w.due_on:
+                task = session.get(Task, found[0])
                 task.due_on, task.version = w.due_on, task.version + 1
                 session.add(task)
                 audit_record(session, None, "task.due_follow", case_id=task.case_id, entity="task", entity_id=task.id,
@@ -170,7 +187,8 @@ def tasks_derive(session: Session, *, today: date, scope=None) -> int:
             continue
         try:
             with session.begin_nested():  # another user's Home may derive the same task at the same moment
-                task = Task(case_id=w.case_id, assignee_id=holder, due_on=w.due_on, text=w.text, origin=w.origin,
+                task = Task(case_id=w.case_id, assignee_id=holder, due_on=w.due_on,
+                            text=_source_text(session, w.origin, w.source_id), origin=w.origin,
                             source_id=w.source_id)
                 session.add(task)
                 session.flush()
@@ -179,8 +197,9 @@ def tasks_derive(session: Session, *, today: date, scope=None) -> int:
         created += 1
         audit_record(session, None, "task.derive", case_id=w.case_id, entity="task", entity_id=task.id,
                      detail={"origin": w.origin, "source_id": w.source_id, "due_on": w.due_on}, username="system")
-    for key, task in existing.items():
-        if key not in wanted and task.state == "open":
+    for key, (tid, state, _due) in existing.items():
+        if key not in wanted and state == "open":
+            task = session.get(Task, tid)
             task.state, task.done_on, task.done_by_id, task.version = "done", today, None, task.version + 1
             session.add(task)
             audit_record(session, None, "task.resolved", case_id=task.case_id, entity="task", entity_id=task.id,
