@@ -243,3 +243,15 @@ def test_a_source_long_past_gets_no_new_task_but_an_existing_one_stays(session, 
     assert [t.source_id for t in _tasks(session)] == [recent.id]
     assert tasks.tasks_derive(session, today=date(2014, 12, 1)) == 0
     assert [t.state for t in _tasks(session)] == ["open"]
+
+
+def test_anonymising_the_case_blanks_its_tasks_texts(session, team):
+    from care import lifecycle
+
+    coord, *_rest, case = team
+    task = tasks.task_add(session, coord, case_id=case.id, assignee_id=coord.id, due_on=TODAY,
+                          text="Meet Ada at the station", today=TODAY)
+    tasks.task_cancel(session, coord, task.id, reason="Ada moved to Lagos", today=TODAY)
+    lifecycle.case_anonymise(session, case.id, username="cli:test")
+    row = session.get(Task, task.id, populate_existing=True)
+    assert (row.text, row.cancel_reason, row.state) == ("", "", "cancelled")
