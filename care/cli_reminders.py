@@ -40,7 +40,10 @@ def _digest(args) -> int:
 
 def _outbox(_args) -> int:
     from care.reminders import outbox_deliver
+    from care.tasks import tasks_derive
 
+    with session_scope(get_engine()) as session:  # the tasks new records call for, on Home within minutes
+        tasks_derive(session, today=date.today())
     with session_scope(get_engine()) as session:
         return _report(outbox_deliver(session, settings()))
 

@@ -6,7 +6,8 @@ waiting for the partner's answer. Derived tasks are not written by the stages' s
 `tasks_derive` reads those records and writes the tasks they call for, idempotently (one task per
 source, kept unique by the database), and closes the open ones whose source no longer calls for
 them (the mitigation was superseded, the line paid, the assessment done, the referral answered).
-Home, the case file and the daily digest call it before they read tasks (docs/DESIGN.md, "Tasks").
+The case file calls it for its case, and the command line (`digest`, and `outbox` every few minutes)
+for every case; Home only reads (docs/DESIGN.md, "Tasks").
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from care.access import (
-    Actor, Role, case_get, case_in_scope, case_scope, is_coordinator_of, may_assign_task, may_change_task,
+    Actor, Role, case_get, case_in_scope, is_coordinator_of, may_assign_task, may_change_task,
     task_scope,
 )
 from care.audit import audit_record
@@ -308,7 +309,6 @@ def my_tasks(session: Session, actor: Actor, *, today: date, limit: int = 50) ->
     """The open tasks assigned to this actor, overdue first (the oldest due first), then by due day."""
     if not actor.has(Role.COORDINATOR, Role.FOCAL_POINT):
         return []
-    tasks_derive(session, today=today, scope=case_scope(actor))
     stmt = (select(Task, Case).outerjoin(Case, Case.id == Task.case_id)
             .where(Task.assignee_id == actor.id, Task.state == "open")
             .order_by(Task.due_on, Task.id).limit(limit))

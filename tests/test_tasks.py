@@ -131,6 +131,7 @@ def test_my_tasks_overdue_first_and_states(session, team):
     later = tasks.task_add(session, coord, case_id=case.id, assignee_id=coord.id, due_on=date(2014, 6, 30),
                            text="Call the shelter", today=TODAY)
     _mitigation(session, case, coord, by_when=date(2014, 6, 1))  # overdue on TODAY
+    tasks.tasks_derive(session, today=TODAY)
     rows = tasks.my_tasks(session, coord, today=TODAY)
     assert [(r.origin, r.overdue) for r in rows] == [("mitigation", True), ("manual", False)]
     assert rows[0].what == "Risk mitigation: Safe house in Benin City"
