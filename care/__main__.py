@@ -246,8 +246,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.cli import add_parser as add_bench
     from care.cli_exchange import add_parsers as add_exchange
+    from care.cli_reminders import add_parsers as add_reminders
 
     add_exchange(sub)
+    add_reminders(sub)
 
     add_bench(sub)
 

@@ -411,3 +411,51 @@ def may_see_document(session: Session, actor: Actor, case: Case, *, kind: str, p
 def may_add_document(session: Session, actor: Actor, case: Case, *, kind: str) -> bool:
     """Staff who see the case add documents of the kinds they may see (partners do not)."""
     return in_case_scope(session, actor, case) and may_see_document(session, actor, case, kind=kind, plan_line_id=None)
+
+
+# --- Tasks (care/tasks.py) ---------------------------------------------------------------------
+
+def case_in_scope(session: Session, actor: Actor, case_id: int) -> bool:
+    """Whether this actor sees the case as staff: `case_scope` for one case."""
+    return session.exec(select(Case.id).where(Case.id == case_id, case_scope(actor))).first() is not None
+
+
+def task_scope(actor: Actor):
+    """A WHERE clause on `Task`: the tasks this actor sees.
+
+    Their own (assigned to them, or written by them without a case), and every task of a case
+    they see as staff: the team sees who does what on the case. A task without a case is
+    seen by its assignee and its author only.
+    """
+    from db.models import Task
+
+    return or_(Task.assignee_id == actor.id,
+               and_(col(Task.case_id).is_(None), Task.created_by_id == actor.id),
+               col(Task.case_id).in_(select(Case.id).where(case_scope(actor))))
+
+
+def may_assign_task(session: Session, actor: Actor, assignee: Actor, case: Case | None) -> bool:
+    """Who may give a task to whom.
+
+    Anyone who works on cases gives themselves a task (on a case they see, or none).
+    Coordinators assign to others within their scope: on a case of their programmes, to a
+    user who sees that case; without a case, to a coordinator or focal point of one of
+    their programmes. In every case the task's case must be in the assignee's scope.
+    """
+    if not actor.has(Role.COORDINATOR, Role.FOCAL_POINT):
+        return False
+    if case is not None and not (case_in_scope(session, actor, case.id) and case_in_scope(session, assignee, case.id)):
+        return False
+    if assignee.id == actor.id:
+        return True
+    if case is not None:
+        return is_coordinator_of(actor, case.programme_id)
+    return (actor.has(Role.COORDINATOR) and assignee.has(Role.COORDINATOR, Role.FOCAL_POINT)
+            and bool(actor.programme_ids & assignee.programme_ids))
+
+
+def may_change_task(actor: Actor, task, case: Case | None) -> bool:
+    """Who completes or cancels a task: its assignee, its author, or a coordinator of its case's programme."""
+    if task.assignee_id == actor.id or (task.created_by_id is not None and task.created_by_id == actor.id):
+        return True
+    return case is not None and is_coordinator_of(actor, case.programme_id)

@@ -7,6 +7,8 @@ data key (a copy of the database would then reveal every name).
 
 from __future__ import annotations
 
+from typing import Literal
+
 import base64
 import binascii
 import math
@@ -79,6 +81,13 @@ class Settings(BaseSettings):
     backup_keep: int = _env("CARE_BACKUP_KEEP", 14, ge=1)  # how many backups `backup --rotate` keeps
     draft_days: int = _env("CARE_DRAFT_DAYS", 14, ge=1)  # a draft nobody logged is deleted after this many days
     document_max_mb: int = _env("CARE_DOCUMENT_MAX_MB", 10, ge=1)  # largest case document accepted, in MB
+    # Reminder e-mails (care/reminders.py): the server, "starttls", "ssl" or "none", login, sender.
+    smtp_host: str = _env("CARE_SMTP_HOST", "")
+    smtp_port: int = _env("CARE_SMTP_PORT", 587, ge=1, le=65535)
+    smtp_tls: Literal["starttls", "ssl", "none"] = _env("CARE_SMTP_TLS", "starttls")
+    smtp_user: str = _env("CARE_SMTP_USER", "")
+    smtp_password: str = _env("CARE_SMTP_PASSWORD", "")  # a secret: environment or secrets.toml, never in git
+    smtp_sender: str = _env("CARE_SMTP_SENDER", "")
 
     @property
     def owner_url(self) -> str:

@@ -499,6 +499,9 @@ def _alarm_raise(session: Session, actor: Actor, case: Case, alarms: list[str], 
     session.add(case)
     audit_record(session, actor, "followup.alarm", case_id=case.id, entity="followup", entity_id=followup_id,
                  detail={"alarms": alarms, "risk_before": before, "risk_after": "high"})
+    from care.reminders import alarm_queue  # the coordinators' e-mail, in this same transaction
+
+    alarm_queue(session, case, alarms=alarms, followup_id=followup_id, on=on)
 
 
 def followup_miss(session: Session, actor: Actor, followup_id: int, *, reason: str, expected_version: int,

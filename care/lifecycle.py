@@ -34,7 +34,7 @@ from db.models import CaseFlag, Contact, Draft, SafeContact
 from db.models import (
     Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor, MinorProcedure,
     Mitigation, NeedRating, NeedsAssessment, PartnerReferral, Payment, Plan, PlanLine, Referral, RiskAssessment,
-    RiskFactorRating, TraffickingEvent, utcnow,
+    RiskFactorRating, Task, TraffickingEvent, utcnow,
 )
 
 # Free text that may identify the person, per table; each table is reached from the case
@@ -63,6 +63,7 @@ NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
     SafeContact: ("times", "who_may_answer", "code_word", "language", "note"),
     CaseFlag: ("reason",),
     Draft: ("payload",),
+    Task: ("text", "cancel_reason"),  # a derived task copies a mitigation's or a plan line's words
 }
 
 

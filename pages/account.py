@@ -11,6 +11,7 @@ from care.ui.db import db_session
 from care.ui.form import Form
 from care.ui.messages import field_error, show_flash
 from care.ui.second_factor import account_section
+from care.ui.tasks import reminders_choice
 
 actor = page_gate("account")
 st.title(_("My account"))
@@ -44,3 +45,4 @@ with st.form("password_form", clear_on_submit=True):
                                 _("Your password was changed."))
 
 account_section(actor)
+reminders_choice(actor)

@@ -21,6 +21,7 @@ from care.ui.intake import criteria
 from care.ui.persondocs import person_documents
 from care.ui.form import Form
 from care.ui.messages import field_error, form_errors, show_flash
+from care.ui.tasks import case_tasks_panel
 from care.ui.opened import opened_version
 from care.ui.widgets import case_picker
 from care.vocab import CLOSING_REASONS, label, stage_label
@@ -55,6 +56,7 @@ with tabs[0]:
             st.caption(_("Nothing is missing."))
     for section in cf.sections:
         show_section(section)
+    case_tasks_panel(actor, cf.case_id, today=today)
 with tabs[1]:
     identity_panel(actor, cf)
 with tabs[2]:

@@ -14,6 +14,7 @@ from care.journey import COMING_DAYS, journey_status
 from care.mywork import my_work
 from care.schedule import DUE_WITHIN_DAYS
 from care.ui import referrals as referrals_ui
+from care.ui import tasks as tasks_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.followup import worklist_links
@@ -32,6 +33,8 @@ with db_session() as session:
 if work.is_partner:
     referrals_ui.partner_home(work)
     st.stop()
+
+tasks_ui.home_section(actor, today=today)  # failed reminder e-mails (admin); my tasks, overdue first
 
 if not work.sees_cases and home_for(actor, today):
     st.stop()

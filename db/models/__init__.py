@@ -16,6 +16,7 @@ from db.models.plan import Payment, Plan, PlanLine
 from db.models.programme import BudgetCap, Programme, ProgrammeCountry, ProgrammeHistory
 from db.models.reference import Organisation, TrainingModule
 from db.models.signin import LoginThrottle, RecoveryCode, SignIn
+from db.models.tasks import EmailOutbox, ReminderOptOut, Task
 from db.models.user import User, UserCountry, UserProgramme, UserRole
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "NeedsAssessment", "Organisation", "PartnerOrganisation", "PartnerReferral", "PartnerService", "Payment", "Plan", "PlanLine", "Programme",
     "ProgrammeCountry", "ProgrammeHistory", "Referral", "RiskAssessment", "RiskFactorRating",
     "TrainingModule", "User", "LoginThrottle", "RecoveryCode", "SignIn", "UserCountry", "UserProgramme", "UserRole", "utcnow",
+    "EmailOutbox", "ReminderOptOut", "Task",
 ]
