@@ -92,9 +92,9 @@ def referral_checked(problems: Problems, session: Session, case: Case, *, subcat
             problems.add("referral_service_id",
                          _("Choose an active service of an active partner organisation of the return country."))
         elif subcategory in PLAN_SUBCATEGORIES and service.category != PLAN_SUBCATEGORIES[subcategory][0]:
-            problems.add("referral_service_id", _("This partner service is {service} help; the line is {line} help.")
-                         .format(service=label(PLAN_CATEGORIES, service.category).lower(),
-                                 line=label(PLAN_CATEGORIES, PLAN_SUBCATEGORIES[subcategory][0]).lower()))
+            problems.add("referral_service_id", _("This partner service is for “{service}”; the line is for “{line}”.")
+                         .format(service=label(PLAN_CATEGORIES, service.category),
+                                 line=label(PLAN_CATEGORIES, PLAN_SUBCATEGORIES[subcategory][0])))
     return {"referral_needed": bool(needed), "referral_service_id": service_id}
 
 
@@ -126,6 +126,11 @@ def item_views(session: Session, line_ids: list[int]) -> dict[int, tuple[ItemVie
             for line_id, rows in items_of(session, line_ids).items()}
 
 
+def _service_label(organisation: str, kind: str) -> str:
+    service = _(PLAN_SUBCATEGORIES[kind][1]) if kind in PLAN_SUBCATEGORIES else kind
+    return _("{organisation} · {service}").format(organisation=organisation, service=service)
+
+
 def referral_services(session: Session, service_ids: set[int | None]) -> dict[int, str]:
     """id -> "organisation · kind of help", for the services lines name (retired ones too)."""
     wanted = [i for i in service_ids if i is not None]
@@ -134,8 +139,7 @@ def referral_services(session: Session, service_ids: set[int | None]) -> dict[in
     rows = session.exec(select(PartnerService.id, PartnerService.kind, PartnerOrganisation.name)
                         .join(PartnerOrganisation, PartnerOrganisation.id == PartnerService.partner_id)
                         .where(col(PartnerService.id).in_(wanted))).all()
-    return {sid: f"{name} · {_(PLAN_SUBCATEGORIES[kind][1]) if kind in PLAN_SUBCATEGORIES else kind}"
-            for sid, kind, name in rows}
+    return {sid: _service_label(name, kind) for sid, kind, name in rows}
 
 
 def services_for_case(session: Session, case: Case) -> dict[int, str]:
@@ -146,5 +150,4 @@ def services_for_case(session: Session, case: Case) -> dict[int, str]:
                         .where(PartnerOrganisation.country == case.return_country,
                                PartnerOrganisation.active == True, PartnerService.active == True)  # noqa: E712
                         .order_by(PartnerOrganisation.name, PartnerService.kind)).all()
-    return {sid: f"{name} · {_(PLAN_SUBCATEGORIES[kind][1]) if kind in PLAN_SUBCATEGORIES else kind}"
-            for sid, kind, name in rows}
+    return {sid: _service_label(name, kind) for sid, kind, name in rows}

@@ -407,9 +407,8 @@ def plan_dimensions_edit(session: Session, actor: Actor, *, plan_id: int, expect
     plan, _case = _plan_for_write(session, actor, plan_id)
     _require_draft(plan)
     problems = Problems()
-    unknown = set(dimensions) - set(DIMENSIONS)
-    if unknown:
-        problems.add("dimension", _("Unknown dimension: {codes}").format(codes=", ".join(sorted(unknown))))
+    if set(dimensions) - set(DIMENSIONS):
+        problems.add("dimension", _("Choose economic, social or psychosocial."))
     values = {}
     for dim, texts in dimensions.items():
         if dim in DIMENSIONS:

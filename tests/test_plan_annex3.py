@@ -182,7 +182,7 @@ def test_a_service_of_another_category_or_without_a_referral_is_refused(session,
     medical = _service(session, org, "medical_care")
     errors = _errors(lambda: plans.plan_line_add(session, coords[0], plan_id=plan.id, line=replace(
         line("counselling", "200"), referral_needed=True, referral_service_id=medical)))
-    assert errors == {"referral_service_id": "This partner service is social help; the line is psychosocial help."}
+    assert errors == {"referral_service_id": "This partner service is for “Social”; the line is for “Psychosocial”."}
     counselling = _service(session, org, "counselling")
     errors = _errors(lambda: plans.plan_line_add(session, coords[0], plan_id=plan.id, line=replace(
         line("counselling", "200"), referral_needed=False, referral_service_id=counselling)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from care import payments, plan_annex3, plans
@@ -139,7 +140,8 @@ def dimensions(actor: Actor, overview: PlanOverview) -> None:
     st.markdown("#### " + _("Summary and expected improvement"))
     if latest.status != PlanStatus.DRAFT:
         for d in DIMENSIONS:
-            st.text(f"{label(DIMENSIONS, d)}: {latest.summaries.get(d) or '—'}\n"
+            st.text(_("{dimension}: {summary}").format(dimension=label(DIMENSIONS, d),
+                                                       summary=latest.summaries.get(d) or "—") + "\n"
                     + _("Expected improvement: {text}").format(text=latest.improvements.get(d) or "—"))
         return
     gen = f"{key}_{latest.id}_{latest.version}"
@@ -182,8 +184,8 @@ def _referral_fields(form_key: str, key: str, overview: PlanOverview, line: Line
 def _item_fields(form_key: str, key: str, line: LineView | None) -> tuple[plan_annex3.ItemInput, ...]:
     """The goods, equipment and services under the line; their estimated costs add up to the amount."""
     items = line.items if line else ()
-    data = {"kind": [i.kind for i in items], "description": [i.description for i in items],
-            "cost": [str(i.cost) for i in items]}
+    data = pd.DataFrame({"kind": [i.kind for i in items], "description": [i.description for i in items],
+                         "cost": [str(i.cost) for i in items]}, dtype="string")  # text, even when empty
     edited = st.data_editor(data, num_rows="dynamic", key=f"{key}_items", hide_index=True, width="stretch",
                             column_config={
                                 "kind": st.column_config.SelectboxColumn(
@@ -193,8 +195,11 @@ def _item_fields(form_key: str, key: str, line: LineView | None) -> tuple[plan_a
                                 "cost": st.column_config.TextColumn(_("Estimated cost, in the line's currency"))})
     st.caption(_("Optional. When a line has items, their estimated costs add up to the line's amount."))
     field_error(form_key, "items")
-    rows = zip(edited["kind"], edited["description"], edited["cost"], strict=True) if edited else ()
-    return tuple(plan_annex3.ItemInput(kind=k or "", description=d or "", cost=c or "") for k, d, c in rows)
+    def text(value) -> str:
+        return value if isinstance(value, str) else ""  # an empty cell comes back as <NA>
+
+    return tuple(plan_annex3.ItemInput(kind=text(r["kind"]), description=text(r["description"]), cost=text(r["cost"]))
+                 for r in edited.to_dict("records"))
 
 
 def _line_fields(form_key: str, key: str, overview: PlanOverview, line: LineView | None) -> plans.LineInput:
