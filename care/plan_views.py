@@ -312,6 +312,8 @@ def plan_section(session: Session, actor: Actor, case: Case) -> Section | None:
     needs = needs_unanswered(session, case)
     if needs:
         rows.append((_("High or urgent needs without a line"), ", ".join(n.label for n in needs)))
+    rows += [(_("Summary: {dimension}").format(dimension=label(DIMENSIONS, d)), shown.summaries[d])
+             for d in DIMENSIONS if shown.summaries.get(d)]
     lines = Table([_("Kind"), _("What"), _("Provider"), _("Need answered"), _("Planned on"), _("Amount"),
                    _("In {currency}").format(currency=currency), _("Paid")], _money_rows(shown, currency))
     budget = budget_table(budget_rows(_budget_lines(shown), caps_of(shown, settings)), currency)

@@ -293,3 +293,15 @@ def test_a_revision_copies_the_summary_texts(session, coords):
     revised = plans.plan_revise(session, coords[0], case_id=case.id)
     assert (revised.summary_social, revised.improvement_social) == ("Housing and documents",
                                                                      "Safe housing within a month")
+
+
+def test_the_case_file_shows_the_summaries_that_are_written(session, coords):
+    from care.plan_views import plan_section
+
+    case = assessed_case(session, coords[0])
+    plan = draft_plan(session, coords[0], case, [line()])
+    plans.plan_dimensions_edit(session, coords[0], plan_id=plan.id, expected_version=plan.version,
+                               dimensions={"social": plans.DimensionInput("Rent and school fees")})
+    rows = dict(plan_section(session, coords[0], case).rows)
+    assert rows["Summary: Social"] == "Rent and school fees"
+    assert "Summary: Economic" not in rows and "Summary: Psychosocial" not in rows
