@@ -186,6 +186,7 @@ def _item_fields(form_key: str, key: str, line: LineView | None) -> tuple[plan_a
     items = line.items if line else ()
     data = pd.DataFrame({"kind": [i.kind for i in items], "description": [i.description for i in items],
                          "cost": [str(i.cost) for i in items]}, dtype="string")  # text, even when empty
+    st.markdown("###### " + _("Goods, equipment and services"))
     edited = st.data_editor(data, num_rows="dynamic", key=f"{key}_items", hide_index=True, width="stretch",
                             column_config={
                                 "kind": st.column_config.SelectboxColumn(
