@@ -33,8 +33,8 @@ from care.vocab import Stage
 from db.models import CaseFlag, Contact, Draft, SafeContact
 from db.models import (
     Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor, MinorProcedure,
-    Mitigation, NeedRating, NeedsAssessment, PartnerReferral, Payment, Plan, PlanLine, Referral, RiskAssessment,
-    RiskFactorRating, Task, TraffickingEvent, utcnow,
+    Mitigation, NeedRating, NeedsAssessment, PartnerReferral, Payment, Plan, PlanLine, PlanLineItem, Referral,
+    RiskAssessment, RiskFactorRating, Task, TraffickingEvent, utcnow,
 )
 
 # Free text that may identify the person, per table; each table is reached from the case
@@ -48,8 +48,10 @@ NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
     Mitigation: ("what", "who"),
     NeedsAssessment: ("work_experience", "skills", "languages", "aspirations", "opportunities"),
     NeedRating: ("note",),
-    Plan: ("decision_comment",),
+    Plan: ("decision_comment", "summary_economic", "summary_social", "summary_psychosocial",
+           "improvement_economic", "improvement_social", "improvement_psychosocial"),
     PlanLine: ("description", "provider"),
+    PlanLineItem: ("description",),
     Payment: ("cancel_reason",),
     ChecklistItem: ("note",),
     FollowUp: ("living_where", "living_with", "wellbeing", "missed_reason", "alarm_note"),
@@ -85,6 +87,9 @@ def case_rows(model: type[SQLModel], case_id: int):
         return col(NeedRating.assessment_id).in_(select(NeedsAssessment.id).where(NeedsAssessment.case_id == case_id))
     if model is PlanLine:
         return col(PlanLine.plan_id).in_(select(Plan.id).where(Plan.case_id == case_id))
+    if model is PlanLineItem:
+        return col(PlanLineItem.line_id).in_(
+            select(PlanLine.id).join(Plan, Plan.id == PlanLine.plan_id).where(Plan.case_id == case_id))
     if model in (FollowUpScore, FollowUpLineProgress):
         return col(model.followup_id).in_(select(FollowUp.id).where(FollowUp.case_id == case_id))
     if model is Payment:

@@ -22,13 +22,14 @@ from care.identity import identity_read
 from care.i18n import _, current_language, fmt_date, fmt_money
 from care.partners import partners_for_line
 from care.payments import paid_by_line
+from care.plan_annex3 import ItemView, item_views, referral_services, services_for_case
 from care.plans import (
     NEED_AREAS, OPEN_STATUSES, PLANNING_STAGES, NeedFlag, PlanStatus, budget_lines, contributors, needs_unanswered,
     paid_problems, plan_lines, status_label, subcategory_label,
 )
 from care.programmes import ProgrammeSettings, programme_settings
 from care.sections import Section, Table
-from care.vocab import PLAN_CATEGORIES, Stage, label
+from care.vocab import DIMENSIONS, PLAN_CATEGORIES, Stage, label
 from db.models import Case, FollowUp, Organisation, PartnerOrganisation, Payment, Plan, PlanLine, User
 
 
@@ -50,10 +51,21 @@ class LineView:
     paid: Decimal  # including what was paid on the earlier lines it continues
     partner_id: int | None = None  # the provider from the service directory
     partner_name: str = ""
+    referral_needed: bool = False  # Annex 3 "referral needed?"
+    referral_service_id: int | None = None
+    referral_service: str = ""  # "organisation · kind of help", from the directory
+    items: tuple[ItemView, ...] = ()  # in the line's currency; they add up to `amount`
 
     @property
     def left(self) -> Decimal:
         return self.amount_programme - self.paid
+
+    @property
+    def referral_label(self) -> str:
+        """"No", or "Yes" with the directory's service when there is one."""
+        if not self.referral_needed:
+            return _("No")
+        return _("Yes: {service}").format(service=self.referral_service) if self.referral_service else _("Yes")
 
     @property
     def provider_label(self) -> str:
@@ -77,6 +89,9 @@ class PlanView:
     created_at: datetime
     caps_snapshot: dict
     lines: tuple[LineView, ...]
+    # Annex 3, per dimension code (care.vocab.DIMENSIONS): a short summary, the expected improvement.
+    summaries: dict[str, str] = field(default_factory=dict)
+    improvements: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal:
@@ -129,6 +144,8 @@ class PlanOverview:
     monitoring_due: date | None = None
     # The providers a line may name (care/partners.py `partners_for_line`): id -> "name · categories".
     partners: dict[int, str] = field(default_factory=dict)
+    # The directory's services a line may refer the person to: id -> "organisation · kind of help".
+    services: dict[int, str] = field(default_factory=dict)
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
@@ -145,17 +162,23 @@ def _revisions(session: Session, case_id: int) -> list[PlanView]:
     partner_names = dict(session.exec(select(PartnerOrganisation.id, PartnerOrganisation.name).join(
         PlanLine, PlanLine.partner_id == PartnerOrganisation.id).join(Plan, Plan.id == PlanLine.plan_id)
         .where(Plan.case_id == case_id)).all())
+    rows = {p.id: plan_lines(session, p.id) for p in plans}
+    every = [ln for lines in rows.values() for ln in lines]
+    items = item_views(session, [ln.id for ln in every])
+    services = referral_services(session, {ln.referral_service_id for ln in every})
     views = []
     for p in plans:
         lines = tuple(LineView(
             ln.id, ln.version, ln.category, ln.subcategory, ln.description, ln.provider, ln.planned_on, ln.amount,
             ln.currency, ln.rate, ln.amount_programme, ln.duration_months, ln.need_area, paid.get(ln.id, Decimal("0.00")),
-            ln.partner_id, partner_names.get(ln.partner_id, ""))
-            for ln in plan_lines(session, p.id))
+            ln.partner_id, partner_names.get(ln.partner_id, ""), ln.referral_needed, ln.referral_service_id,
+            services.get(ln.referral_service_id, ""), items.get(ln.id, ()))
+            for ln in rows[p.id])
         views.append(PlanView(
             p.id, p.version, p.revision_no, p.status, names.get(p.author_id, ""), p.agreed_with_person,
             p.agreed_with_organisation, p.submitted_at, names.get(p.decided_by_id, ""), p.decided_at,
-            p.decision_comment, p.created_at, dict(p.caps_snapshot or {}), lines))
+            p.decision_comment, p.created_at, dict(p.caps_snapshot or {}), lines,
+            {d: getattr(p, f"summary_{d}") for d in DIMENSIONS}, {d: getattr(p, f"improvement_{d}") for d in DIMENSIONS}))
     return views
 
 
@@ -237,6 +260,7 @@ def plan_overview(session: Session, actor: Actor, *, case_id: int) -> PlanOvervi
         may_export=latest is not None and may_see_identity(actor, case),
         monitoring_due=_monitoring_due(session, case.id),
         partners=_line_partners(session, actor, case) if latest is not None else {},
+        services=services_for_case(session, case) if latest is not None else {},
     )
 
 
@@ -288,6 +312,8 @@ def plan_section(session: Session, actor: Actor, case: Case) -> Section | None:
     needs = needs_unanswered(session, case)
     if needs:
         rows.append((_("High or urgent needs without a line"), ", ".join(n.label for n in needs)))
+    rows += [(_("Summary: {dimension}").format(dimension=label(DIMENSIONS, d)), shown.summaries[d])
+             for d in DIMENSIONS if shown.summaries.get(d)]
     lines = Table([_("Kind"), _("What"), _("Provider"), _("Need answered"), _("Planned on"), _("Amount"),
                    _("In {currency}").format(currency=currency), _("Paid")], _money_rows(shown, currency))
     budget = budget_table(budget_rows(_budget_lines(shown), caps_of(shown, settings)), currency)
@@ -296,6 +322,21 @@ def plan_section(session: Session, actor: Actor, case: Case) -> Section | None:
 
 
 # --- the plan to be signed ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaselineScores:
+    """The sustainability survey's baseline as the plan prints it (Annex 3, section 5).
+
+    Scores lie between 0 and 1 (None: not computed); `partial` says the survey was not
+    complete, `weights` and `weights_version` which weights produced the scores."""
+
+    dimensions: dict[str, float | None]  # per dimension code (care.vocab.DIMENSIONS)
+    composite: float | None
+    weights: str
+    weights_version: int | str
+    partial: bool = False
+    taken_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -308,6 +349,7 @@ class PlanExport:
     organisation: str
     plan: PlanView
     budget: tuple[BudgetRow, ...]
+    baseline: BaselineScores | None = None  # None: no baseline survey recorded yet
 
 
 def plan_export(session: Session, actor: Actor, *, case_id: int) -> PlanExport:

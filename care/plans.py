@@ -19,7 +19,7 @@ from babel.numbers import list_currencies
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from care import assessment
+from care import assessment, plan_annex3
 from care.access import Actor, Role, case_get, require_programme
 from care.audit import audit_record
 from care.budget import (
@@ -34,7 +34,8 @@ from care.path import stage_move
 from care.payments import monitoring_sync, paid_by_line
 from care.programmes import programme_settings
 from care.text import NOTE_MAX, checked_text
-from care.vocab import PLAN_SUBCATEGORIES, Stage, label
+from care.plan_annex3 import ItemInput
+from care.vocab import DIMENSIONS, PLAN_SUBCATEGORIES, Stage, label
 from db.models import AuditEvent, Case, NeedRating, NeedsAssessment, PartnerOrganisation, Plan, PlanLine, utcnow
 
 
@@ -64,9 +65,11 @@ NEED_PRIORITIES = assessment.PRIORITIES
 FLAGGED_PRIORITIES = ("urgent", "high")
 
 # The actions that make someone an author of a revision (and so not its approver).
-_WRITES = ("plan.create", "plan.revise", "plan.line_add", "plan.line_edit", "plan.line_remove", "plan.submit")
+_WRITES = ("plan.create", "plan.revise", "plan.line_add", "plan.line_edit", "plan.line_remove", "plan.submit",
+           "plan.dimensions_edit")
 MAX_MONTHS = 120
 DESCRIPTION_MAX = 2000
+DIMENSION_TEXT_MAX = 2000
 PROVIDER_MAX = 200  # the column's length
 
 
@@ -226,15 +229,19 @@ def plan_revise(session: Session, actor: Actor, *, case_id: int) -> Plan:
         raise DomainError(_("Revision {n} is still open ({status}): finish it first.").format(
             n=latest.revision_no, status=status_label(latest.status).lower()))
     plan = Plan(case_id=case.id, revision_no=latest.revision_no + 1, status=PlanStatus.DRAFT, author_id=actor.id,
-                updated_by_id=actor.id)
+                updated_by_id=actor.id, **{name: getattr(latest, name) for name in DIMENSION_FIELDS})
     session.add(plan)
     session.flush()
     for old in plan_lines(session, latest.id):
-        session.add(PlanLine(
+        new = PlanLine(
             plan_id=plan.id, category=old.category, subcategory=old.subcategory, description=old.description,
             provider=old.provider, planned_on=old.planned_on, amount=old.amount, currency=old.currency,
             rate=old.rate, amount_programme=old.amount_programme, duration_months=old.duration_months,
-            need_area=old.need_area, partner_id=old.partner_id, carried_from_id=old.id, updated_by_id=actor.id))
+            need_area=old.need_area, partner_id=old.partner_id, carried_from_id=old.id, updated_by_id=actor.id,
+            referral_needed=old.referral_needed, referral_service_id=old.referral_service_id)
+        session.add(new)
+        session.flush()
+        plan_annex3.items_copy(session, old.id, new.id)
     session.flush()
     _audit(session, actor, "plan.revise", plan, from_revision=latest.revision_no)
     return plan
@@ -257,6 +264,9 @@ class LineInput:
     duration_months: int | None = None
     need_area: str | None = None
     partner_id: int | None = None  # the provider from the service directory (or `provider`, free text)
+    referral_needed: bool = False  # Annex 3 "referral needed?"
+    referral_service_id: int | None = None  # the directory's service the person is referred to, if there is one
+    items: tuple[ItemInput, ...] = ()  # goods, equipment, services: their costs add up to `amount`
 
 
 def _line_values(session: Session, case: Case, data: LineInput) -> dict:
@@ -295,6 +305,10 @@ def _line_values(session: Session, case: Case, data: LineInput) -> dict:
                      .format(what=subcategory_label(data.subcategory).lower(), n=limit))
     if data.need_area and data.need_area not in NEED_AREAS:
         problems.add("need_area", _("Choose one of the assessed needs."))
+    referral = plan_annex3.referral_checked(problems, session, case, subcategory=data.subcategory,
+                                            needed=data.referral_needed, service_id=data.referral_service_id)
+    items = plan_annex3.items_checked(problems, data.items, amount=None if "amount" in problems.errors else amount,
+                                      currency=currency)
     problems.raise_if_any()
     in_programme = in_programme_currency(amount, rate)
     if in_programme <= 0:
@@ -305,19 +319,22 @@ def _line_values(session: Session, case: Case, data: LineInput) -> dict:
     return {"category": category, "subcategory": data.subcategory, "description": description, "provider": provider,
             "planned_on": data.planned_on, "amount": amount, "currency": currency, "rate": rate,
             "amount_programme": in_programme, "duration_months": months, "need_area": data.need_area or None,
-            "partner_id": data.partner_id}
+            "partner_id": data.partner_id, **referral, "items": items}
 
 
 def plan_line_add(session: Session, actor: Actor, *, plan_id: int, line: LineInput) -> PlanLine:
     plan, case = _plan_for_write(session, actor, plan_id)
     _require_draft(plan)
     values = _line_values(session, case, line)
+    items = values.pop("items")
     row = PlanLine(plan_id=plan.id, updated_by_id=actor.id, **values)
     session.add(row)
     session.flush()
+    plan_annex3.items_replace(session, row.id, items)
     _touch(session, actor, plan)
     _audit(session, actor, "plan.line_add", plan, line_id=row.id, subcategory=row.subcategory,
-           amount_programme=row.amount_programme, partner_id=row.partner_id)
+           amount_programme=row.amount_programme, partner_id=row.partner_id, referral_needed=row.referral_needed,
+           referral_service_id=row.referral_service_id, items=len(items))
     return row
 
 
@@ -325,6 +342,7 @@ def plan_line_edit(session: Session, actor: Actor, *, line_id: int, expected_ver
     row, plan, case = _line_for_write(session, actor, line_id)
     _require_draft(plan)
     values = _line_values(session, case, line)
+    items = values.pop("items")
     paid = paid_by_line(session, case.id).get(row.id, Decimal(0))
     if paid > 0:
         problems = Problems()
@@ -341,10 +359,12 @@ def plan_line_edit(session: Session, actor: Actor, *, line_id: int, expected_ver
         setattr(row, key, value)
     session.add(row)
     session.flush()
+    plan_annex3.items_replace(session, row.id, items)
     _touch(session, actor, plan)
     _audit(session, actor, "plan.line_edit", plan, line_id=row.id, before=before,
            after={"subcategory": row.subcategory, "amount_programme": row.amount_programme,
-                  "partner_id": row.partner_id})
+                  "partner_id": row.partner_id, "referral_needed": row.referral_needed,
+                  "referral_service_id": row.referral_service_id, "items": len(items)})
     return row
 
 
@@ -359,6 +379,7 @@ def plan_line_remove(session: Session, actor: Actor, *, line_id: int, expected_v
     claim(session, actor, PlanLine, {"id": row.id}, expected_version)
     detail = {"line_id": row.id, "subcategory": row.subcategory, "description": row.description,
               "amount_programme": row.amount_programme}
+    plan_annex3.items_replace(session, row.id, [])
     session.delete(row)
     session.flush()
     _touch(session, actor, plan)
@@ -367,6 +388,48 @@ def plan_line_remove(session: Session, actor: Actor, *, line_id: int, expected_v
 
 def _currency(session: Session, case: Case) -> str:
     return programme_settings(session, case.programme_id).currency
+
+
+# --- the summary and the expected improvement per dimension (Annex 3) ----------------
+
+# The plan's columns, per dimension: a short summary of the help, the improvement expected after it.
+DIMENSION_FIELDS = tuple(f"{part}_{dim}" for part in ("summary", "improvement") for dim in DIMENSIONS)
+
+
+@dataclass(frozen=True)
+class DimensionInput:
+    summary: str = ""
+    improvement: str = ""
+
+
+def plan_dimensions_edit(session: Session, actor: Actor, *, plan_id: int, expected_version: int,
+                         dimensions: dict[str, DimensionInput]) -> Plan:
+    """The draft's summary and expected improvement for each dimension (economic, social, psychosocial);
+    a dimension left out keeps its texts. Changing them makes the actor an author of the revision."""
+    plan, _case = _plan_for_write(session, actor, plan_id)
+    _require_draft(plan)
+    problems = Problems()
+    if set(dimensions) - set(DIMENSIONS):
+        problems.add("dimension", _("Choose economic, social or psychosocial."))
+    values = {}
+    for dim, texts in dimensions.items():
+        if dim in DIMENSIONS:
+            values[f"summary_{dim}"] = checked_text(problems, f"summary_{dim}", texts.summary,
+                                                    limit=DIMENSION_TEXT_MAX, multiline=True)
+            values[f"improvement_{dim}"] = checked_text(problems, f"improvement_{dim}", texts.improvement,
+                                                        limit=DIMENSION_TEXT_MAX, multiline=True)
+    problems.raise_if_any()
+    changed = sorted(k for k, v in values.items() if getattr(plan, k) != v)
+    if not changed:
+        return plan
+    claim(session, actor, Plan, {"id": plan.id}, expected_version)
+    session.refresh(plan)
+    for key in changed:
+        setattr(plan, key, values[key])
+    session.add(plan)
+    session.flush()
+    _audit(session, actor, "plan.dimensions_edit", plan, changed=changed)  # which texts, not what they say
+    return plan
 
 
 # --- submission and decision --------------------------------------------------------

@@ -35,7 +35,7 @@ from care.days import check_day
 from db.models import (
     AuditEvent, Case, CaseDocument, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor,
     MinorProcedure, Mitigation, NeedRating, NeedsAssessment, PartnerOrganisation, PartnerReferral, Payment, Plan,
-    PlanLine, Referral, RiskAssessment, RiskFactorRating, User,
+    PlanLine, PlanLineItem, Referral, RiskAssessment, RiskFactorRating, User,
 )
 
 # What is stored about the person, table by table, in the export's order (the identity comes
@@ -50,6 +50,7 @@ TABLES: list[tuple[str, str, type[SQLModel]]] = [
     ("need_ratings", N_("Needs"), NeedRating),
     ("plans", N_("Plan revisions"), Plan),
     ("plan_lines", N_("Plan lines"), PlanLine),
+    ("plan_line_items", N_("Items of plan lines"), PlanLineItem),
     ("payments", N_("Payments"), Payment),
     ("checklists", N_("Departure and arrival checklists"), ChecklistItem),
     ("followups", N_("Follow-ups"), FollowUp),

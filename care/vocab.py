@@ -142,7 +142,8 @@ def label(vocabulary: dict, code: str | None) -> str:
 def stage_label(stage: str) -> str:
     return label(STAGE_LABELS, stage)
 
-# IRP categories and their lines, after the IOM plan template.
+# IRP categories and their lines, after the IOM plan template (Reintegration Handbook, Annex 3).
+# This is the one list of line kinds: caps, the service directory, the forms and the PDF read it.
 PLAN_CATEGORIES = {
     "immediate": N_("Immediate assistance"),
     "economic": N_("Economic"),
@@ -154,9 +155,14 @@ PLAN_SUBCATEGORIES = {
     "cash_basic_needs": ("immediate", N_("Cash for basic needs")),
     "temporary_housing": ("immediate", N_("Temporary housing")),
     "medical_immediate": ("immediate", N_("Immediate medical assistance")),
+    "other_immediate": ("immediate", N_("Other immediate assistance")),
     "income_generating": ("economic", N_("Income-generating activity or micro-business")),
     "job_placement": ("economic", N_("Job placement")),
     "vocational_training": ("economic", N_("Vocational training")),
+    "skills_development": ("economic", N_("Skills development")),
+    "cash_for_work": ("economic", N_("Cash for work")),
+    "collective_project": ("economic", N_("Collective project with other returnees")),
+    "other_economic": ("economic", N_("Other economic assistance")),
     "housing": ("social", N_("Housing")),
     "medical_care": ("social", N_("Medical care for the person or family")),
     "education": ("social", N_("Education")),
@@ -164,6 +170,25 @@ PLAN_SUBCATEGORIES = {
     "documents": ("social", N_("Documents")),
     "childcare": ("social", N_("Childcare")),
     "security_measures": ("social", N_("Security measures")),
+    "social_protection": ("social", N_("Access to social protection schemes")),
+    "community_project": ("social", N_("Community-based project")),
+    "other_social": ("social", N_("Other social assistance")),
     "counselling": ("psychosocial", N_("Individual or family counselling")),
     "community_activities": ("psychosocial", N_("Community activities")),
+    "other_psychosocial": ("psychosocial", N_("Other psychosocial assistance")),
+}
+
+# The three dimensions of reintegration (IOM's integrated approach): the plan has a short
+# summary and the expected improvement for each; the sustainability survey scores each.
+DIMENSIONS = {
+    "economic": N_("Economic"),
+    "social": N_("Social"),
+    "psychosocial": N_("Psychosocial"),
+}
+
+# The goods, equipment and services itemised under a plan line (Annex 3, section 3).
+ITEM_KINDS = {
+    "goods": N_("Goods"),
+    "equipment": N_("Equipment"),
+    "service": N_("Service"),
 }

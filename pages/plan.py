@@ -33,6 +33,7 @@ if plan_tab.open:
     with plan_tab:
         ui.budget(overview)
         ui.needs(overview)
+        ui.dimensions(actor, overview)
         ui.lines_table(overview)
         status = overview.latest.status
         if status == PlanStatus.DRAFT:

@@ -42,6 +42,7 @@ from db.models import (
     NeedsAssessment, Organisation, Payment, Plan, PlanLine, Programme, Referral, RiskAssessment, RiskFactorRating,
     TrainingModule, User,
 )
+from seeds.demo_annex3 import write_demo_annex3
 from seeds.demo_htcds import write_demo_htcds
 from seeds.demo_partners import write_partners
 from seeds.names import STAFF_NAMES, TOWNS, fake_phone, pick_name
@@ -324,6 +325,7 @@ def seed_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
     _write_field_work(seed)
     write_partners(session, today=seed.today, user_ids=seed.users)
     write_demo_htcds(session)
+    write_demo_annex3(session)
     return {k: v - before[k] for k, v in _counts(session).items()}
 
 

@@ -15,7 +15,7 @@ from care.payments import paid_by_line, payment_cancel, payment_record
 from care.plan_views import plan_overview
 from db.engine import make_engine, session_scope
 from db.migrate import upgrade
-from db.models import FollowUp
+from db.models import FollowUp, PartnerService
 from seeds.reference import seed_reference
 from tests import pg
 from tests.factories import make_actor
@@ -83,5 +83,54 @@ def test_plan_approval_and_payments_on_a_migrated_database(engine_url):
             payment_cancel(s, approver, payment_id=payment_id, reason="Receipt unreadable.")
         with session_scope(engine) as s:
             assert s.exec(select(FollowUp.status).where(FollowUp.case_id == case_id)).one() == "cancelled"
+    finally:
+        engine.dispose()
+
+
+def test_annex3_parts_on_a_migrated_database(engine_url):
+    """Items exact to the cent in a local currency, a referral to a directory service, the summary, and a
+    revision that carries them: each committed on its own, on SQLite and PostgreSQL."""
+    from dataclasses import replace
+
+    from care.plan_annex3 import ItemInput
+    from tests.factories import make_partner
+
+    upgrade(engine_url)
+    engine = make_engine(engine_url)
+    try:
+        with session_scope(engine) as s:
+            seed_reference(s)
+            author, approver = make_actor(s, "coordinator"), make_actor(s, "coordinator")
+            org = make_partner(s, name="Benin City Counselling (test)", country="NG", services=("counselling",))
+            service_id = s.exec(select(PartnerService.id).where(PartnerService.partner_id == org.id)).one()
+            case_id = assessed_case(s, author, ret="NG").id
+            plan_id = plans.plan_create(s, author, case_id=case_id).id
+        with session_scope(engine) as s:
+            plans.plan_line_add(s, author, plan_id=plan_id, line=replace(
+                line("income_generating", "150000.01", currency="NGN", rate="0.0046"),
+                items=(ItemInput("equipment", "Freezer", "99999.99"), ItemInput("goods", "Stock", "50000.02"))))
+            plans.plan_line_add(s, author, plan_id=plan_id, line=replace(
+                line("counselling", "200"), referral_needed=True, referral_service_id=service_id))
+        with session_scope(engine) as s:
+            version = plan_overview(s, author, case_id=case_id).latest.version
+            plans.plan_dimensions_edit(s, author, plan_id=plan_id, expected_version=version, dimensions={
+                "economic": plans.DimensionInput("A freezer and stock for a drinks stall", "An income")})
+        with session_scope(engine) as s:
+            version = plan_overview(s, author, case_id=case_id).latest.version
+            plans.plan_submit(s, author, plan_id=plan_id, expected_version=version, agreed_with_person=True,
+                              agreed_with_organisation=True)
+        with session_scope(engine) as s:
+            plans.plan_approve(s, approver, plan_id=plan_id,
+                               expected_version=plan_overview(s, approver, case_id=case_id).latest.version)
+        with session_scope(engine) as s:
+            plans.plan_revise(s, author, case_id=case_id)
+        with session_scope(engine) as s:
+            revised, approved = plan_overview(s, author, case_id=case_id).revisions[:2]
+            for view in (revised, approved):
+                goods, counselling = view.lines
+                assert [i.cost for i in goods.items] == [Decimal("99999.99"), Decimal("50000.02")]
+                assert (counselling.referral_needed, counselling.referral_service_id) == (True, service_id)
+                assert view.summaries["economic"] == "A freezer and stock for a drinks stall"
+            assert revised.status == "draft" and approved.status == "approved"
     finally:
         engine.dispose()

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
-from care import payments, plans
+from care import payments, plan_annex3, plans
 from care.access import Actor
 from care.budget import fmt_cap, fmt_rate
 from care.i18n import LANGUAGES, _, fmt_date, fmt_money, use_language
@@ -25,7 +26,7 @@ from care.ui.db import db_session
 from care.ui.form import Form
 from care.ui.messages import field_error, form_errors
 from care.ui.tables import money_format, typed_table
-from care.vocab import PLAN_CATEGORIES, PLAN_SUBCATEGORIES, label
+from care.vocab import DIMENSIONS, ITEM_KINDS, PLAN_CATEGORIES, PLAN_SUBCATEGORIES, label
 
 
 def act(form_key: str, call: Callable, success: str) -> None:
@@ -107,7 +108,8 @@ def _line_rows(plan: PlanView, currency: str, *, paid: bool = False) -> list[dic
                _("Planned on"): ln.planned_on, _("Need answered"): label(NEED_AREAS, ln.need_area),
                _("Months"): ln.duration_months or None, _("Amount"): fmt_money(ln.amount, ln.currency),
                _("Rate"): fmt_rate(ln.rate) if ln.currency != currency else "",
-               _("In {currency}").format(currency=currency): ln.amount_programme}
+               _("In {currency}").format(currency=currency): ln.amount_programme,
+               _("Referral needed"): ln.referral_label, _("Items"): len(ln.items) or None}
         if paid:
             row |= {_("Paid"): ln.paid, _("Left to pay"): ln.left}
         rows.append(row)
@@ -128,6 +130,83 @@ def lines_table(overview: PlanOverview) -> None:
         return
     lines_typed(_line_rows(latest, overview.currency, paid=any(ln.paid for ln in latest.lines)), overview.currency)
     st.text(_("Total: {total}").format(total=fmt_money(latest.total, overview.currency)))
+    items = [{_("Line"): ln.description, _("Kind"): i.kind_label, _("Item"): i.description,
+              _("Estimated cost"): fmt_money(i.cost, ln.currency)} for ln in latest.lines for i in ln.items]
+    if items:
+        st.markdown("##### " + _("Goods, equipment and services"))
+        st.dataframe(items, hide_index=True, width="stretch")
+
+
+# --- Annex 3: the summary and the expected improvement per dimension ----------------
+
+
+def dimensions(actor: Actor, overview: PlanOverview) -> None:
+    """A short summary of the help and the improvement expected, per dimension: a form on a draft, text after."""
+    latest, key = overview.latest, "plan_dimensions"
+    st.markdown("#### " + _("Summary and expected improvement"))
+    if latest.status != PlanStatus.DRAFT:
+        for d in DIMENSIONS:
+            st.text(_("{dimension}: {summary}").format(dimension=label(DIMENSIONS, d),
+                                                       summary=latest.summaries.get(d) or "—") + "\n"
+                    + _("Expected improvement: {text}").format(text=latest.improvements.get(d) or "—"))
+        return
+    gen = f"{key}_{latest.id}_{latest.version}"
+    with st.expander(_("Summary and expected improvement per dimension"),
+                     expanded=not any(latest.summaries.values())):
+        with st.form(key):
+            form_errors(key)
+            values = {}
+            for d in DIMENSIONS:
+                st.markdown("##### " + label(DIMENSIONS, d))
+                summary = st.text_area(_("Summary of the help"), value=latest.summaries.get(d, ""),
+                                       key=f"{gen}_summary_{d}", height=68)
+                field_error(key, f"summary_{d}")
+                improvement = st.text_area(_("Expected improvement after the help"),
+                                           value=latest.improvements.get(d, ""), key=f"{gen}_improvement_{d}",
+                                           height=68)
+                field_error(key, f"improvement_{d}")
+                values[d] = plans.DimensionInput(summary=summary, improvement=improvement)
+            if st.form_submit_button(_("Save the summary")):
+                act(key, lambda s: plans.plan_dimensions_edit(s, actor, plan_id=latest.id,
+                                                              expected_version=latest.version, dimensions=values),
+                    _("Summary saved."))
+
+
+def _referral_fields(form_key: str, key: str, overview: PlanOverview, line: LineView | None) -> tuple[bool, int | None]:
+    needed = st.checkbox(_("Referral needed"), value=line.referral_needed if line else False, key=f"{key}_ref",
+                         help=_("The help is given by another organisation the person is referred to."))
+    services = dict(overview.services)
+    if line and line.referral_service_id and line.referral_service_id not in services:  # retired since
+        services[line.referral_service_id] = line.referral_service
+    options = [None, *services]
+    service = st.selectbox(_("Partner service referred to"), options, key=f"{key}_service",
+                           index=options.index(line.referral_service_id) if line and line.referral_service_id in
+                           options else 0,
+                           format_func=lambda i: services[i] if i is not None else _("— none in the directory"))
+    field_error(form_key, "referral_service_id")
+    return needed, service
+
+
+def _item_fields(form_key: str, key: str, line: LineView | None) -> tuple[plan_annex3.ItemInput, ...]:
+    """The goods, equipment and services under the line; their estimated costs add up to the amount."""
+    items = line.items if line else ()
+    data = pd.DataFrame({"kind": [i.kind for i in items], "description": [i.description for i in items],
+                         "cost": [str(i.cost) for i in items]}, dtype="string")  # text, even when empty
+    st.markdown("###### " + _("Goods, equipment and services"))
+    edited = st.data_editor(data, num_rows="dynamic", key=f"{key}_items", hide_index=True, width="stretch",
+                            column_config={
+                                "kind": st.column_config.SelectboxColumn(
+                                    _("Kind"), options=list(ITEM_KINDS), default="goods",
+                                    format_func=lambda k: label(ITEM_KINDS, k)),
+                                "description": st.column_config.TextColumn(_("Item")),
+                                "cost": st.column_config.TextColumn(_("Estimated cost, in the line's currency"))})
+    st.caption(_("Optional. When a line has items, their estimated costs add up to the line's amount."))
+    field_error(form_key, "items")
+    def text(value) -> str:
+        return value if isinstance(value, str) else ""  # an empty cell comes back as <NA>
+
+    return tuple(plan_annex3.ItemInput(kind=text(r["kind"]), description=text(r["description"]), cost=text(r["cost"]))
+                 for r in edited.to_dict("records"))
 
 
 def _line_fields(form_key: str, key: str, overview: PlanOverview, line: LineView | None) -> plans.LineInput:
@@ -174,9 +253,12 @@ def _line_fields(form_key: str, key: str, overview: PlanOverview, line: LineView
                             index=areas.index(line.need_area) if line and line.need_area in areas else 0,
                             format_func=lambda a: label(NEED_AREAS, a) if a else _("— none in particular"))
         field_error(form_key, "need_area")
+    referral_needed, service = _referral_fields(form_key, key, overview, line)
+    items = _item_fields(form_key, key, line)
     return plans.LineInput(subcategory=subcategory, description=description, amount=amount, currency=currency,
                            planned_on=planned_on, provider=provider, rate=rate, duration_months=int(months) or None,
-                           need_area=need or None, partner_id=partner_id)
+                           need_area=need or None, partner_id=partner_id, referral_needed=referral_needed,
+                           referral_service_id=service, items=items)
 
 
 def line_add_form(actor: Actor, overview: PlanOverview) -> None:

@@ -12,7 +12,7 @@ from db.models.followup import FollowUp, FollowUpLineProgress, FollowUpScore
 from db.models.journey import ChecklistItem
 from db.models.minor import ChildView, MinorActor, MinorProcedure
 from db.models.partner import PartnerOrganisation, PartnerReferral, PartnerService
-from db.models.plan import Payment, Plan, PlanLine
+from db.models.plan import Payment, Plan, PlanLine, PlanLineItem
 from db.models.programme import BudgetCap, Programme, ProgrammeCountry, ProgrammeHistory
 from db.models.reference import Organisation, TrainingModule
 from db.models.signin import LoginThrottle, RecoveryCode, SignIn
@@ -24,7 +24,7 @@ __all__ = [
     "CaseCodeCounter", "CaseDocument", "CaseDocumentFile", "CaseFlag", "CaseHtcds", "Contact", "Draft", "SafeContact", "TraffickingEvent", "ChecklistItem",
     "ChildView", "FollowUp", "FollowUpLineProgress",
     "FollowUpScore", "Identity", "MinorActor", "MinorProcedure", "Mitigation", "NeedRating",
-    "NeedsAssessment", "Organisation", "PartnerOrganisation", "PartnerReferral", "PartnerService", "Payment", "Plan", "PlanLine", "Programme",
+    "NeedsAssessment", "Organisation", "PartnerOrganisation", "PartnerReferral", "PartnerService", "Payment", "Plan", "PlanLine", "PlanLineItem", "Programme",
     "ProgrammeCountry", "ProgrammeHistory", "Referral", "RiskAssessment", "RiskFactorRating",
     "TrainingModule", "User", "LoginThrottle", "RecoveryCode", "SignIn", "UserCountry", "UserProgramme", "UserRole", "utcnow",
     "EmailOutbox", "ReminderOptOut", "Task",

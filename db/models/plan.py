@@ -31,6 +31,13 @@ class Plan(Versioned, table=True):
     # The programme's caps as they stood when the plan was approved.
     caps_snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    # Annex 3: a short summary of the help per dimension, and the improvement expected after it.
+    summary_economic: str = Field(default="", sa_type=EncryptedText)
+    summary_social: str = Field(default="", sa_type=EncryptedText)
+    summary_psychosocial: str = Field(default="", sa_type=EncryptedText)
+    improvement_economic: str = Field(default="", sa_type=EncryptedText)
+    improvement_social: str = Field(default="", sa_type=EncryptedText)
+    improvement_psychosocial: str = Field(default="", sa_type=EncryptedText)
 
 
 class PlanLine(Versioned, table=True):
@@ -53,6 +60,23 @@ class PlanLine(Versioned, table=True):
     need_area: str | None = Field(default=None, max_length=40)
     # The line of the earlier revision this one continues: what was paid there counts here.
     carried_from_id: int | None = Field(default=None, foreign_key="plan_line.id")
+    # Annex 3 "referral needed?", and the directory's service the person is referred to, if any.
+    referral_needed: bool = False
+    referral_service_id: int | None = Field(default=None, foreign_key="partner_service.id")
+
+
+class PlanLineItem(SQLModel, table=True):
+    """Goods, equipment or a service bought under a plan line, with its estimated cost (Annex 3,
+    section 3). A line's items add up to the line's amount, in the line's currency."""
+
+    __tablename__ = "plan_line_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    line_id: int = Field(foreign_key="plan_line.id", index=True)
+    position: int = 0
+    kind: str = Field(max_length=20)  # goods|equipment|service
+    description: str = Field(sa_type=EncryptedText)
+    cost: Decimal = Field(sa_column=Column(Money, nullable=False))  # in the line's currency
 
 
 class Payment(SQLModel, table=True):
