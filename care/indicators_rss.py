@@ -81,7 +81,7 @@ def rss_tables(session: Session, *, programme_id: int, date_from: date, date_to:
     settings = rss_settings(session, programme_id)
     scope = _scope(programme_id, date_from, date_to)
     note = _weights_note(session, scope, settings)
-    joined = lambda *cols: select(*cols).join(Case, Case.id == RssSurvey.case_id).where(*scope)  # noqa: E731
+    joined = lambda *cols: select(*cols).select_from(RssSurvey).join(Case, Case.id == RssSurvey.case_id).where(*scope)  # noqa: E731
     agg = _aggregates(settings.threshold)
     headings = _headings(settings)
 

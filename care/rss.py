@@ -179,7 +179,7 @@ def _check_answers(p: Problems, answers: Mapping[str, str | None]) -> dict[str, 
                 p.add(f"rss_{item}", _("Choose an answer from the list."))
             else:
                 clean[item] = answer
-    if not p.errors and not clean:
+    if not clean and not any(k.startswith("rss_") for k in p.errors):
         p.add("answers", _("Answer at least one question."))
     return clean
 
