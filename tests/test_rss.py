@@ -231,9 +231,9 @@ def test_indicators_show_scores_by_month_change_and_groups(session, coord):
     # composite 1.0 - 0.9762 = 0.0238 -> 0.02; psychosocial 1 - 0.9286 = 0.0714 -> 0.07
     assert (row.cells[0].value, row.cells[1].value, row.cells[4].value) == (5, 0.02, 0.07)
     groups = report.table("rss_groups")
-    # the factory's cases are women without an age at referral, returned to Nigeria; latest survey: month 3
+    # the factory's cases are women born in 1994 (19 at referral in 2014), returned to Nigeria; latest survey: month 3
     assert [(r.key, r.label, r.cells[0].value, r.cells[1].value) for r in groups.rows] == [
-        ("sex:Female", "Female", 5, 1.0), ("age:unknown", "Unknown", 5, 1.0), ("country:NG", "Nigeria", 5, 1.0)]
+        ("sex:Female", "Female", 5, 1.0), ("age:18-24", "18 to 24", 5, 1.0), ("country:NG", "Nigeria", 5, 1.0)]
     assert "programme's weights, not IOM's" in months.note and "version 1" in months.note
     assert report.table("rss_quarters").rows
 
