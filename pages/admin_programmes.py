@@ -8,6 +8,7 @@ from care import programme_admin as pa
 from care.errors import DomainError
 from care.i18n import _, fmt_date, fmt_money
 from care.ui import admin as ui
+from care.ui import rss as rss_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui.messages import clear_errors, field_error, flash, form_errors, remember_error, show_flash
@@ -96,6 +97,8 @@ with st.form(k):
             flash(_("Settings saved as version {n}.").format(n=current.version + 1) if changes
                   else _("Nothing changed."))
         st.rerun()
+
+rss_ui.weights_form(actor, current)
 
 with st.expander(_("History of the settings")):
     with db_session() as session:

@@ -15,6 +15,7 @@ from care.mywork import my_work
 from care.ui import referrals as referrals_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
+from care.ui.early_warning import early_warning_panel
 from care.ui.followup import worklist_links
 from care.ui.phone import responsive_table
 from care.vocab import stage_label
@@ -52,6 +53,8 @@ if work.followups_due:
     worklist_links(work.followups_due, work.flags, work.last_contact, today=today)
 else:
     st.caption(_("No follow-up due in the next 7 days."))
+
+early_warning_panel(actor, today=today)
 
 if work.alarms:
     st.subheader(_("Open alarms"))
