@@ -6,6 +6,7 @@ Three rules raise a case:
   month 3 and month 6");
 - a planned follow-up was missed (recorded as missed, or still not done a week after its day);
 - the last two attempts to reach the person failed (`care.contacts`).
+The last two look back `RECENT_DAYS` only: what went wrong long ago is history, not a warning.
 Each raise is stored once (a rule and what it was about), with its figures encrypted; a
 coordinator closes it with a note saying what was done (audited). The indicators count them.
 """
@@ -40,6 +41,7 @@ WHAT = {"composite": N_("the composite score"), "safety": N_("safety"), "debt": 
         "intention_to_migrate": N_("the intention to stay")}
 NOTE_MAX = 2000
 MISSED_AFTER_DAYS = DUE_WITHIN_DAYS  # a planned follow-up still not done this long after its day counts as missed
+RECENT_DAYS = 90  # an early warning is about now: a follow-up missed or an attempt failed longer ago raises nothing
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def early_warning_sweep(session: Session, actor: Actor, *, today: date) -> int:
         .join(Case, Case.id == FollowUp.case_id)
         .where(col(Case.programme_id).in_(actor.programme_ids), col(Case.stage).in_(OPEN_STAGES),
                col(Case.followup_consent_withdrawn_on).is_(None),
+               FollowUp.due_on >= today - timedelta(days=RECENT_DAYS),
                or_(FollowUp.status == "missed",
                    (FollowUp.status == "planned") & (FollowUp.due_on < today - timedelta(days=MISSED_AFTER_DAYS))))
     ).all()
@@ -154,7 +157,8 @@ def early_warning_sweep(session: Session, actor: Actor, *, today: date) -> int:
             raised += _raise(session, (case_id, programme_id), "missed", key,
                              {"kind": kind, "months": months, "due_on": due_on.isoformat()}, today)
     programme_of = {}
-    unreached = unreached_cases(session, actor, limit=1000)
+    unreached = [u for u in unreached_cases(session, actor, limit=1000)
+                 if u.last_attempt >= today - timedelta(days=RECENT_DAYS)]
     if unreached:
         programme_of = dict(session.exec(select(Case.id, Case.programme_id)
                                          .where(col(Case.id).in_([u.case_id for u in unreached]))).all())
@@ -185,7 +189,7 @@ def early_warnings_open(session: Session, actor: Actor, *, limit: int = 50) -> l
     if not actor.has(Role.COORDINATOR) or not actor.programme_ids:
         return []
     return _rows(session, _coordinated(actor).where(col(EarlyWarning.closed_on).is_(None))
-                 .order_by(col(EarlyWarning.raised_at).desc(), col(EarlyWarning.id).desc()).limit(limit))
+                 .order_by(col(EarlyWarning.raised_on).desc(), col(EarlyWarning.id).desc()).limit(limit))
 
 
 def early_warnings_new(session: Session, actor: Actor, *, since: datetime, limit: int = 100) -> list[WarningRow]:

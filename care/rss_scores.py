@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from care.i18n import N_
 from care.rss_items import DIMENSIONS, ITEM, ITEMS_OF, NOT_APPLICABLE
@@ -115,8 +116,10 @@ def survey_scores(answers: Mapping[str, str | None], weights: Weights) -> Scores
 
 
 def fmt_score(value: float | None) -> str:
-    """A score as pages and PDFs print it: two decimals ("0.80"), "—" when there is none."""
-    return "—" if value is None else f"{value:.2f}"
+    """A score as pages and PDFs print it: two decimals rounded half up ("0.625" -> "0.63"), "—" when there is none."""
+    if value is None:
+        return "—"
+    return str(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 # --- for the plan's PDF ---------------------------------------------------------------

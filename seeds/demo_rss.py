@@ -64,8 +64,10 @@ def write_demo_rss(session: Session, *, today, coordinator_id: int | None) -> in
                           .order_by(FollowUp.case_id, FollowUp.done_on)).all():
         followups.setdefault(f.case_id, []).append(f)
     settings = {}
-    at_risk = set(rng.sample([c.id for c in cases if len(followups.get(c.id, [])) >= 2],
-                             k=min(4, sum(len(followups.get(c.id, [])) >= 2 for c in cases))))
+    # At risk again: two people followed now (Home shows them) and two from the past (the indicators count them).
+    recent = [c.id for c in cases if any(f.done_on >= today - timedelta(days=365) for f in followups.get(c.id, []))]
+    past = [c.id for c in cases if c.id not in recent and len(followups.get(c.id, [])) >= 2]
+    at_risk = set(recent[:2]) | set(rng.sample(past, k=min(2, len(past))))
     written = 0
     for case in cases:
         settings.setdefault(case.programme_id, rss_settings(session, case.programme_id))

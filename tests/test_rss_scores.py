@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from care.rss_items import DIMENSIONS, ITEM, ITEMS, ITEMS_OF
-from care.rss_scores import Weights, equal_weights, survey_scores, weights_problems
+from care.rss_scores import Weights, equal_weights, fmt_score, survey_scores, weights_problems
 
 ALL_BEST = {i.code: max((o for o in i.options if o.value is not None), key=lambda o: o.value).code for i in ITEMS}
 ALL_WORST = {i.code: min((o for o in i.options if o.value is not None), key=lambda o: o.value).code for i in ITEMS}
@@ -141,3 +141,9 @@ def test_a_better_answer_never_lowers_a_score(answers, w, item, data):
     assert (better.composite is None) == (worse.composite is None)
     if better.composite is not None:
         assert better.composite >= worse.composite - 1e-12
+
+
+@pytest.mark.parametrize(("value", "text"), [(None, "—"), (0.625, "0.63"), (0.8, "0.80"), (1.0, "1.00"), (0.0, "0.00"),
+                                             (2.833333 / 6, "0.47")])
+def test_a_score_prints_with_two_decimals_rounded_half_up(value, text):
+    assert fmt_score(value) == text

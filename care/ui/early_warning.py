@@ -13,6 +13,8 @@ from care.ui.db import db_session
 from care.ui.markdown import md_escape
 from care.ui.messages import clear_errors, field_error, flash, remember_error
 
+SHOWN = 10
+
 
 def early_warning_panel(actor, *, today: date) -> None:
     """Raise what the sweep finds, list the open early warnings, and a form to close one with a note."""
@@ -22,9 +24,12 @@ def early_warning_panel(actor, *, today: date) -> None:
     if not rows:
         return
     st.subheader(_("Early warning: risk of re-trafficking"))
-    for w in rows:
+    for w in rows[:SHOWN]:
         st.warning(f"**{md_escape(w.case_code)}** · {md_escape(w.reason)} · "
                    + _("raised on {date}").format(date=fmt_date(w.raised_on)), icon=":material/crisis_alert:")
+    if len(rows) > SHOWN:
+        st.caption(_("The {shown} latest of {total}; every one is in the list below.").format(shown=SHOWN,
+                                                                                            total=len(rows)))
     key = "early_warning_close"
     with st.form(key):
         chosen = st.selectbox(_("Close an early warning"), [w.id for w in rows],
