@@ -346,3 +346,33 @@ def answer_text(item: str, answer: str) -> str:
 
 __all__ = ["BASELINE", "BASELINE_WHEN", "ITEMS", "NOT_APPLICABLE", "RssSettings", "rss_settings",
            "rss_settings_update", "rss_survey_record", "case_surveys", "survey_occasions", "weights_label"]
+
+
+# --- the case file ---------------------------------------------------------------------------
+
+
+def case_section(session: Session, actor: Actor, case: Case):
+    """The case's survey scores (not the answers) and its early warnings, for the return side."""
+    from care.early_warning import RULES, case_early_warnings
+    from care.sections import Section, Table
+
+    if not works_on(actor, case, Side.ARRIVAL):
+        return None
+    surveys = _ordered(session.exec(select(RssSurvey).where(RssSurvey.case_id == case.id)).all())
+    warnings = case_early_warnings(session, actor, case.id)
+    if not surveys and not warnings:
+        return None
+    tables = []
+    if surveys:
+        tables.append(Table(
+            [_("Survey"), _("Date"), _("Composite"), *(_(t) for t in DIMENSIONS.values()), _("Answered"),
+             _("Weights")],
+            [[occasion_label(s.occasion, s.months_after), fmt_date(s.taken_on), fmt_score(s.composite),
+              *(fmt_score(getattr(s, d)) for d in DIMENSIONS),
+              f"{s.answered}/{s.asked}" + (" " + _("(partial)") if s.partial else ""),
+              weights_label(s.weights_version, s.weights_source)] for s in surveys]))
+    if warnings:
+        tables.append(Table([_("Early warning"), _("Why"), _("Raised on"), _("Closed on"), _("What was done")],
+                            [[_(RULES[w.rule]), w.reason, fmt_date(w.raised_on),
+                              fmt_date(w.closed_on) if w.closed_on else "", w.close_note] for w in warnings]))
+    return Section(title=_("Sustainability survey and early warnings"), tables=tables)

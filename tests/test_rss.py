@@ -266,3 +266,17 @@ def test_a_case_outside_the_programme_is_not_counted(session, coord):
     report = indicators_report(session, coord, programme_id=programme_id(session), today=date(2016, 1, 1))
     assert report.table("rss_months").rows == ()
     assert session.exec(select(RssSurvey)).all() == []
+
+
+def test_the_case_file_shows_scores_with_their_weights_not_the_answers(session, coord, case):
+    f3 = _followups(session, case)[1]
+    _record(session, coord, case, "baseline", {"safety": "safe"}, ARRIVED, baseline_when="arrival")
+    _record(session, coord, case, f"followup:{f3.id}", BEST, f3.due_on)
+    section = rss.case_section(session, coord, case)
+    surveys = section.tables[0]
+    assert [r[:3] for r in surveys.rows] == [["Baseline", "Jun 3, 2014", "0.75"],
+                                            ["3 months after return", "Sep 3, 2014", "1.00"]]
+    assert surveys.rows[0][6] == "1/19 (partial)" and "version 1" in surveys.rows[0][7]
+    assert "safe" not in str(section)
+    fp_es = make_actor(session, "focal_point", countries=("ES",), programmes=("CARE",))
+    assert rss.case_section(session, fp_es, case) is None
