@@ -19,8 +19,8 @@ from care.vocab import label
 
 
 def _scores_line(v: rss.SurveyView) -> str:
-    parts = [f"{_('Composite')} {v.score_text('composite')}"] + [
-        f"{_(t)} {v.score_text(d)}" for d, t in DIMENSIONS.items()]
+    parts = [_("Composite") + " " + v.score_text("composite")] + [
+        _(t) + " " + v.score_text(d) for d, t in DIMENSIONS.items()]
     text = " · ".join(parts)
     if v.partial:
         text += " · " + _("partial: {answered} of {asked} questions answered").format(answered=v.answered,
@@ -89,8 +89,8 @@ def survey_history(actor, case_id: int) -> None:
     if not view.surveys:
         st.caption(_("No survey yet."))
     for v in view.surveys:
-        title = f"{v.label} · {fmt_date(v.taken_on)}"
-        with st.expander(title + " · " + _("composite {score}").format(score=v.score_text("composite"))):
+        title = " · ".join((v.label, fmt_date(v.taken_on), _("composite {score}").format(score=v.score_text("composite"))))
+        with st.expander(md_escape(title)):
             st.write(_scores_line(v))
             st.caption(md_escape(v.weights_text))
             st.table([{_("Dimension"): _(DIMENSIONS[i.dimension]), _("Question"): _(i.question),
@@ -103,7 +103,7 @@ def survey_history(actor, case_id: int) -> None:
                      "is computed from these answers."))
         from care.followups import DIMENSIONS as OLD_DIMENSIONS, QUESTIONS as OLD_QUESTIONS
 
-        st.table([{_("Follow-up"): f"{e.label} · {fmt_date(e.done_on)}", _("Dimension"): label(OLD_DIMENSIONS, dim),
+        st.table([{_("Follow-up"): e.label + " · " + fmt_date(e.done_on), _("Dimension"): label(OLD_DIMENSIONS, dim),
                    _("Question"): label(OLD_QUESTIONS, item), _("Score"): str(score),
                    _("Survey question"): _(ITEM[maps].question) if maps else _("earlier check only")}
                   for e in view.earlier for dim, item, score, maps in e.rows])
@@ -135,7 +135,7 @@ def weights_form(actor, programme: ProgrammeSettings) -> None:
         items = {}
         with st.expander(_("Weights of the questions")):
             for i in ITEMS:
-                items[i.code] = st.text_input(f"{_(DIMENSIONS[i.dimension])}: {_(i.question)}",
+                items[i.code] = st.text_input(_(DIMENSIONS[i.dimension]) + ": " + _(i.question),
                                               value=f"{current.weights.items[i.code]:g}", key=f"{key}_item_{i.code}")
                 field_error(key, f"item_{i.code}")
         left, right = st.columns(2)
