@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from care import rss
-from care.errors import DomainError
+from care.errors import DomainError, NotPermitted
 from care.i18n import _, fmt_date
 from care.programmes import ProgrammeSettings
 from care.rss_items import DIMENSIONS, ITEM, ITEMS, ITEMS_OF
@@ -31,8 +31,12 @@ def _scores_line(v: rss.SurveyView) -> str:
 def survey_form(actor, case_id: int, *, today: date) -> None:
     """Choose the occasion, answer the questions (grouped by dimension), save; then the case's surveys."""
     show_flash()
-    with db_session() as session:
-        occasions = rss.survey_occasions(session, actor, case_id)
+    try:
+        with db_session() as session:
+            occasions = rss.survey_occasions(session, actor, case_id)
+    except NotPermitted as err:
+        st.info(err.message, icon=":material/lock:")
+        return
     labels = {o.code: o.label + (" · " + _("taken on {date}").format(date=fmt_date(o.taken_on)) if o.taken_on else "")
               for o in occasions}
     occasion = st.selectbox(_("Survey taken at"), [o.code for o in occasions], format_func=labels.get,
@@ -83,8 +87,11 @@ def survey_form(actor, case_id: int, *, today: date) -> None:
 
 def survey_history(actor, case_id: int) -> None:
     """The case's surveys (scores, weights, answers) and the earlier 8-question check."""
-    with db_session() as session:
-        view = rss.case_surveys(session, actor, case_id)
+    try:
+        with db_session() as session:
+            view = rss.case_surveys(session, actor, case_id)
+    except NotPermitted:
+        return  # the survey tab already says why
     st.subheader(_("Surveys of this case"))
     if not view.surveys:
         st.caption(_("No survey yet."))
