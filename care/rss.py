@@ -129,6 +129,15 @@ def rss_settings_update(session: Session, actor: Actor, *, programme_id: int, di
     return new
 
 
+def rss_settings_for_copy(data: dict | None) -> dict:
+    """A programme's survey settings for a new programme copied from it: the same weights, at version 1."""
+    data = json.loads(json.dumps(data or {}))
+    if data:
+        data["version"] = 1
+        data.setdefault("weights", {})["version"] = 1
+    return data
+
+
 # --- taking a survey ---------------------------------------------------------------------
 
 

@@ -111,6 +111,12 @@ def test_weights_are_a_versioned_programme_setting_with_their_source(session, ad
     with pytest.raises(NotPermitted):
         rss.rss_settings_update(session, coord, programme_id=pid, dimensions={}, items={}, source="x",
                                 threshold=0.5, margin=0.2, version=after.version)
+    # a programme copied from this one starts with the same weights, at its own version 1
+    from care.programme_admin import programme_copy
+
+    copy = programme_copy(session, admin, source_id=pid, code="CARE_COPY", name="Copy")
+    copied = rss.rss_settings(session, copy.id)
+    assert (copied.weights.dimensions["economic"], copied.weights.version, copied.threshold) == (2.0, 1, 0.6)
 
 
 def test_the_earlier_check_stays_readable_beside_the_surveys(session, coord, case):
