@@ -81,7 +81,9 @@ def rss_tables(session: Session, *, programme_id: int, date_from: date, date_to:
     settings = rss_settings(session, programme_id)
     scope = _scope(programme_id, date_from, date_to)
     note = _weights_note(session, scope, settings)
-    joined = lambda *cols: select(*cols).select_from(RssSurvey).join(Case, Case.id == RssSurvey.case_id).where(*scope)  # noqa: E731
+    def joined(*cols):
+        return select(*cols).select_from(RssSurvey).join(Case, Case.id == RssSurvey.case_id).where(*scope)
+
     agg = _aggregates(settings.threshold)
     headings = _headings(settings)
 
@@ -189,7 +191,8 @@ def _warnings_table(session: Session, scope: list) -> Table:
                          .join(Case, Case.id == EarlyWarning.case_id).where(*scope)).one()
     rows = [Row(rule, _(text), (people(counts.get(rule, (0, 0))[0]), people(counts.get(rule, (0, 0))[1])))
             for rule, text in RULES.items()]
-    rows.append(Row("total", _("Cases raised, any reason"), (people(int(total[0])), people(int(total[0]) - int(total[1]))),
+    raised, still_open = int(total[0]), int(total[1])
+    rows.append(Row("total", _("Cases raised, any reason"), (people(raised), people(raised - still_open)),
                     total=True))
     return Table("early_warnings", "reintegration", _("Early warnings of re-trafficking risk"), _("Reason"),
                  (_("Cases raised"), _("Cases where a coordinator closed it with what was done")), tuple(rows),

@@ -23,7 +23,9 @@ from care.concurrency import claim
 from care.errors import DomainError, NotPermitted, Problems
 from care.i18n import N_, _, current_language, fmt_date
 from care.rss_items import DIMENSIONS, EARLIER_CHECK_MAP, ITEM, ITEMS, NOT_APPLICABLE
-from care.rss_scores import DEFAULT_SOURCE, Scores, Weights, fmt_score, survey_scores, weights_problems
+from care.rss_scores import (
+    DEFAULT_SOURCE, Scores, Weights, fmt_score, survey_scores, weights_label, weights_problems,
+)
 from care.schedule import followup_label
 from care.sides import Side, works_on
 from care.text import checked_text
@@ -64,12 +66,6 @@ def rss_settings(session: Session, programme_id: int) -> RssSettings:
     if p is None:
         raise NotPermitted(_("No such programme."))
     return _settings_of(p)
-
-
-def weights_label(version: int, source: str) -> str:
-    """Which weights produced a score, in words: every page, PDF and export that shows one says it."""
-    return _("Weights: programme settings version {version}, {source}").format(
-        version=version, source=_(source) if source == DEFAULT_SOURCE else source)
 
 
 def _number(problems: Problems, field_name: str, value, *, high: float | None = None) -> float | None:
@@ -338,7 +334,8 @@ def case_surveys(session: Session, actor: Actor, case_id: int) -> CaseSurveys:
     return CaseSurveys(case.id, case.code, tuple(_view(s, answers.get(s.id, {})) for s in surveys), tuple(earlier))
 
 
-def survey_form_answers(session: Session, actor: Actor, case_id: int, occasion: str) -> tuple[dict[str, str], date | None]:
+def survey_form_answers(session: Session, actor: Actor, case_id: int,
+                        occasion: str) -> tuple[dict[str, str], date | None]:
     """The answers already recorded for an occasion (to correct them), and their date; audited when there are some."""
     case = _case_for_survey(session, actor, case_id)
     s = session.exec(select(RssSurvey).where(RssSurvey.case_id == case.id, RssSurvey.occasion == occasion)).first()
@@ -353,7 +350,7 @@ def answer_text(item: str, answer: str) -> str:
     return _(option.label) if option else answer
 
 
-__all__ = ["BASELINE", "BASELINE_WHEN", "ITEMS", "NOT_APPLICABLE", "RssSettings", "rss_settings",
+__all__ = ["BASELINE", "BASELINE_WHEN", "DEFAULT_SOURCE", "ITEMS", "NOT_APPLICABLE", "RssSettings", "rss_settings",
            "rss_settings_update", "rss_survey_record", "case_surveys", "survey_occasions", "weights_label"]
 
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from care.i18n import N_
+from care.i18n import N_, _
 from care.rss_items import DIMENSIONS, ITEM, ITEMS_OF, NOT_APPLICABLE
 
 DEFAULT_SOURCE = N_("Equal weights (the programme's default, not IOM's)")
@@ -115,6 +115,12 @@ def survey_scores(answers: Mapping[str, str | None], weights: Weights) -> Scores
                   item_values={i: v for i, v in values.items() if answers.get(i) and answers[i] != NOT_APPLICABLE})
 
 
+def weights_label(version: int, source: str) -> str:
+    """Which weights produced a score, in words: every page, PDF and export that shows one says it."""
+    return _("Weights: programme settings version {version}, {source}").format(
+        version=version, source=_(source) if source == DEFAULT_SOURCE else source)
+
+
 def fmt_score(value: float | None) -> str:
     """A score as pages and PDFs print it: two decimals rounded half up ("0.625" -> "0.63"), "—" when there is none."""
     if value is None:
@@ -138,6 +144,11 @@ class BaselineScores:
     asked: int
     weights_version: int
     weights_source: str
+
+    @property
+    def weights_text(self) -> str:
+        """"Weights: programme settings version 1, Equal weights (...)", in the current language."""
+        return weights_label(self.weights_version, self.weights_source)
 
 
 def baseline_scores(session, case_id: int) -> BaselineScores | None:

@@ -96,7 +96,8 @@ def survey_history(actor, case_id: int) -> None:
     if not view.surveys:
         st.caption(_("No survey yet."))
     for v in view.surveys:
-        title = " · ".join((v.label, fmt_date(v.taken_on), _("composite {score}").format(score=v.score_text("composite"))))
+        title = " · ".join((v.label, fmt_date(v.taken_on),
+                            _("composite {score}").format(score=v.score_text("composite"))))
         with st.expander(md_escape(title)):
             st.write(_scores_line(v))
             st.caption(md_escape(v.weights_text))
