@@ -147,9 +147,13 @@ def early_warning_sweep(session: Session, actor: Actor, *, today: date) -> int:
                or_(FollowUp.status == "missed",
                    (FollowUp.status == "planned") & (FollowUp.due_on < today - timedelta(days=MISSED_AFTER_DAYS))))
     ).all()
-    known = set(session.exec(select(EarlyWarning.case_id, EarlyWarning.key).where(
-        col(EarlyWarning.programme_id).in_(actor.programme_ids), col(EarlyWarning.rule).in_(("missed", "unreached")))
-    ).all())
+    unreached = [u for u in unreached_cases(session, actor, limit=1000)
+                 if u.last_attempt >= today - timedelta(days=RECENT_DAYS)]
+    candidates = {r[4] for r in missed} | {u.case_id for u in unreached}
+    if not candidates:
+        return 0
+    known = set(session.exec(select(EarlyWarning.case_id, EarlyWarning.key).where(  # the candidates' only
+        col(EarlyWarning.case_id).in_(candidates), col(EarlyWarning.rule).in_(("missed", "unreached")))).all())
     raised = 0
     for fid, kind, months, due_on, case_id, programme_id in missed:
         key = f"missed:{fid}"
@@ -157,8 +161,6 @@ def early_warning_sweep(session: Session, actor: Actor, *, today: date) -> int:
             raised += _raise(session, (case_id, programme_id), "missed", key,
                              {"kind": kind, "months": months, "due_on": due_on.isoformat()}, today)
     programme_of = {}
-    unreached = [u for u in unreached_cases(session, actor, limit=1000)
-                 if u.last_attempt >= today - timedelta(days=RECENT_DAYS)]
     if unreached:
         programme_of = dict(session.exec(select(Case.id, Case.programme_id)
                                          .where(col(Case.id).in_([u.case_id for u in unreached]))).all())
