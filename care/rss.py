@@ -233,7 +233,7 @@ def rss_survey_record(session: Session, actor: Actor, case_id: int, *, occasion:
     corrected = survey is not None
     survey = survey or RssSurvey(case_id=case.id, occasion=occasion, taken_on=taken_on)
     survey.followup_id = followup.id if followup else None
-    survey.months_after = followup.months_after if followup else None
+    survey.months_after = _months_after(case, followup, taken_on) if followup else None
     survey.baseline_when = baseline_when if occasion == BASELINE else ""
     survey.taken_on = taken_on
     _store_scores(survey, scores, settings.weights)
@@ -248,6 +248,16 @@ def rss_survey_record(session: Session, actor: Actor, case_id: int, *, occasion:
     session.flush()
     warnings_from_survey(session, case, survey, settings, today=today)
     return survey
+
+
+def _months_after(case: Case, followup: FollowUp, taken_on: date) -> int:
+    """The follow-up's month after return; for a monitoring visit (no month of its own), the whole months
+    from the arrival to the survey, so that it never counts as a baseline."""
+    if followup.months_after is not None:
+        return followup.months_after
+    start = case.arrival_date or taken_on
+    months = (taken_on.year - start.year) * 12 + taken_on.month - start.month - (taken_on.day < start.day)
+    return max(0, months)
 
 
 def _store_scores(survey: RssSurvey, scores: Scores, weights: Weights) -> None:

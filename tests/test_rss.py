@@ -286,3 +286,14 @@ def test_the_case_file_shows_scores_with_their_weights_not_the_answers(session, 
     assert "safe" not in str(section)
     fp_es = make_actor(session, "focal_point", countries=("ES",), programmes=("CARE",))
     assert rss.case_section(session, fp_es, case) is None
+
+
+def test_a_survey_at_a_monitoring_visit_counts_in_whole_months_after_return(session, coord, case):
+    visit = FollowUp(case_id=case.id, kind="monitoring", months_after=None, due_on=date(2014, 11, 20))
+    session.add(visit)
+    session.flush()
+    # arrived 3 June 2014, surveyed 20 November 2014: 5 whole months (3 Nov) and 17 days
+    s = _record(session, coord, case, f"followup:{visit.id}", BEST, date(2014, 11, 20))
+    assert s.months_after == 5
+    s = _record(session, coord, case, f"followup:{visit.id}", BEST, date(2014, 11, 2))  # a day short of 5 months
+    assert s.months_after == 4
