@@ -378,17 +378,21 @@ def case_section(session: Session, actor: Actor, case: Case):
     warnings = case_early_warnings(session, actor, case.id)
     if not surveys and not warnings:
         return None
-    tables = []
+    tables, rows = [], []
     if surveys:
+        labels = [weights_label(s.weights_version, s.weights_source) for s in surveys]
+        one = len(set(labels)) == 1  # the usual case: said once above the table, not on every row
+        if one:
+            rows.append((_("Weights"), labels[0]))
         tables.append(Table(
             [_("Survey"), _("Date"), _("Composite"), *(_(t) for t in DIMENSIONS.values()), _("Answered"),
-             _("Weights")],
+             *(() if one else (_("Weights"),))],
             [[occasion_label(s.occasion, s.months_after), fmt_date(s.taken_on), fmt_score(s.composite),
               *(fmt_score(getattr(s, d)) for d in DIMENSIONS),
               f"{s.answered}/{s.asked}" + (" " + _("(partial)") if s.partial else ""),
-              weights_label(s.weights_version, s.weights_source)] for s in surveys]))
+              *(() if one else (label,))] for s, label in zip(surveys, labels, strict=True)]))
     if warnings:
         tables.append(Table([_("Early warning"), _("Why"), _("Raised on"), _("Closed on"), _("What was done")],
                             [[_(RULES[w.rule]), w.reason, fmt_date(w.raised_on),
                               fmt_date(w.closed_on) if w.closed_on else "", w.close_note] for w in warnings]))
-    return Section(title=_("Sustainability survey and early warnings"), tables=tables)
+    return Section(title=_("Sustainability survey and early warnings"), rows=rows, tables=tables)
