@@ -206,6 +206,9 @@ def rss_survey_record(session: Session, actor: Actor, case_id: int, *, occasion:
             p.add("baseline_when", _("The coordination team takes the baseline during the assessment."))
         elif baseline_when == "arrival" and case.arrival_date is None:
             p.add("baseline_when", _("The arrival is not recorded yet."))
+        elif (baseline_when == "assessment" and case.stage not in (Stage.ELIGIBLE, Stage.ASSESSED)
+              and not _has_baseline(session, case.id)):
+            p.add("baseline_when", _("The plan is approved: the assessment is over. Take the baseline at arrival."))
         if case.stage not in BASELINE_STAGES:
             raise DomainError(_("A baseline is taken once the case is eligible, and while it is open."))
     elif occasion.startswith("followup:") and occasion[9:].isdigit():
@@ -248,6 +251,11 @@ def rss_survey_record(session: Session, actor: Actor, case_id: int, *, occasion:
     session.flush()
     warnings_from_survey(session, case, survey, settings, today=today)
     return survey
+
+
+def _has_baseline(session: Session, case_id: int) -> bool:
+    return session.exec(select(RssSurvey.id).where(RssSurvey.case_id == case_id,
+                                                   RssSurvey.occasion == BASELINE)).first() is not None
 
 
 def _months_after(case: Case, followup: FollowUp, taken_on: date) -> int:

@@ -299,3 +299,13 @@ def test_a_survey_at_a_monitoring_visit_counts_in_whole_months_after_return(sess
     assert s.months_after == 5
     s = _record(session, coord, case, f"followup:{visit.id}", BEST, date(2014, 11, 2))  # a day short of 5 months
     assert s.months_after == 4
+
+
+def test_a_baseline_during_the_assessment_comes_before_the_plan(session, coord, case):
+    with pytest.raises(ValidationErrors) as err:  # the case has arrived: its plan was approved long ago
+        _record(session, coord, case, "baseline", BEST, ARRIVED, baseline_when="assessment")
+    assert err.value.errors == {"baseline_when": "The plan is approved: the assessment is over. Take the baseline "
+                                                 "at arrival."}
+    assessed = make_case(session, stage="assessed")
+    s = _record(session, coord, assessed, "baseline", BEST, date(2014, 4, 1), baseline_when="assessment")
+    assert (s.baseline_when, s.months_after) == ("assessment", None)
