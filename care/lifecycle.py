@@ -29,7 +29,7 @@ from care.audit import audit_record
 from care.identity import identity_erase
 from care.schedule import add_months
 from care.vocab import Stage
-from db.models import CaseFlag, Contact, Draft, SafeContact
+from db.models import CaseFlag, Contact, Draft, EarlyWarning, RssAnswer, RssSurvey, SafeContact
 from db.models import (
     Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor, MinorProcedure,
     Mitigation, NeedRating, NeedsAssessment, PartnerReferral, Payment, Plan, PlanLine, Referral, RiskAssessment,
@@ -62,6 +62,7 @@ NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
     SafeContact: ("times", "who_may_answer", "code_word", "language", "note"),
     CaseFlag: ("reason",),
     Draft: ("payload",),
+    EarlyWarning: ("close_note",),  # the survey answers are codes (kept for the figures), not free text
 }
 
 
@@ -83,6 +84,8 @@ def case_rows(model: type[SQLModel], case_id: int):
         return col(NeedRating.assessment_id).in_(select(NeedsAssessment.id).where(NeedsAssessment.case_id == case_id))
     if model is PlanLine:
         return col(PlanLine.plan_id).in_(select(Plan.id).where(Plan.case_id == case_id))
+    if model is RssAnswer:
+        return col(RssAnswer.survey_id).in_(select(RssSurvey.id).where(RssSurvey.case_id == case_id))
     if model in (FollowUpScore, FollowUpLineProgress):
         return col(model.followup_id).in_(select(FollowUp.id).where(FollowUp.case_id == case_id))
     if model is Payment:
