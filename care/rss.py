@@ -30,7 +30,9 @@ from care.schedule import followup_label
 from care.sides import Side, works_on
 from care.text import checked_text
 from care.vocab import Stage
-from db.models import Case, FollowUp, FollowUpScore, Programme, ProgrammeHistory, RssAnswer, RssSurvey, utcnow
+from db.models import (
+    Case, FollowUp, FollowUpScore, Programme, ProgrammeHistory, ProgrammeRss, RssAnswer, RssSurvey, utcnow,
+)
 
 BASELINE = "baseline"
 BASELINE_WHEN = {"assessment": N_("During the assessment, before the plan"), "arrival": N_("At arrival")}
@@ -53,8 +55,8 @@ class RssSettings:
     version: int  # the programme settings' version
 
 
-def _settings_of(p: Programme) -> RssSettings:
-    data = p.rss_settings or {}
+def _settings_of(p: Programme, data: dict | None) -> RssSettings:
+    data = data or {}
     version = int(data.get("version", 1))
     return RssSettings(p.id, Weights.from_json(data.get("weights"), version=version),
                        float(data.get("threshold", DEFAULT_THRESHOLD)), float(data.get("margin", DEFAULT_MARGIN)),
@@ -65,7 +67,8 @@ def rss_settings(session: Session, programme_id: int) -> RssSettings:
     p = session.get(Programme, programme_id)
     if p is None:
         raise NotPermitted(_("No such programme."))
-    return _settings_of(p)
+    row = session.get(ProgrammeRss, programme_id)
+    return _settings_of(p, row.settings if row else None)
 
 
 def _number(problems: Problems, field_name: str, value, *, high: float | None = None) -> float | None:
@@ -106,15 +109,17 @@ def rss_settings_update(session: Session, actor: Actor, *, programme_id: int, di
         raise NotPermitted(_("No such programme."))
     new = {"weights": {"dimensions": dims, "items": its, "source": source}, "threshold": threshold_v,
            "margin": margin_v}
-    old = {k: v for k, v in (programme.rss_settings or {}).items() if k != "version"}
+    stored = session.get(ProgrammeRss, programme_id)
+    old = {k: v for k, v in ((stored.settings if stored else None) or {}).items() if k != "version"}
     if old and json.dumps(old, sort_keys=True) == json.dumps(new, sort_keys=True):
         return {}
     claim(session, actor, Programme, {"id": programme_id}, version)
     programme = session.get(Programme, programme_id)
     new["version"] = programme.version
     new["weights"]["version"] = programme.version
-    programme.rss_settings = new
-    session.add(programme)
+    stored = stored or ProgrammeRss(programme_id=programme_id)
+    stored.settings = new
+    session.add(stored)
     last = session.exec(select(ProgrammeHistory.snapshot).where(ProgrammeHistory.programme_id == programme_id)
                         .order_by(col(ProgrammeHistory.version).desc())).first() or {}
     session.add(ProgrammeHistory(programme_id=programme_id, version=programme.version, snapshot={**last, "rss": new},
@@ -125,13 +130,15 @@ def rss_settings_update(session: Session, actor: Actor, *, programme_id: int, di
     return new
 
 
-def rss_settings_for_copy(data: dict | None) -> dict:
-    """A programme's survey settings for a new programme copied from it: the same weights, at version 1."""
-    data = json.loads(json.dumps(data or {}))
-    if data:
-        data["version"] = 1
-        data.setdefault("weights", {})["version"] = 1
-    return data
+def rss_settings_copy(session: Session, source_id: int, programme_id: int) -> None:
+    """A new programme copied from another starts with its survey settings: the same weights, at version 1."""
+    row = session.get(ProgrammeRss, source_id)
+    if row is None or not row.settings:
+        return
+    data = json.loads(json.dumps(row.settings))
+    data["version"] = 1
+    data.setdefault("weights", {})["version"] = 1
+    session.add(ProgrammeRss(programme_id=programme_id, settings=data))
 
 
 # --- taking a survey ---------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from care import config
 from db.engine import engine_for, session_scope
-from db.models import Case, EarlyWarning, Programme, RssAnswer, RssSurvey
+from db.models import Case, EarlyWarning, Programme, ProgrammeRss, RssAnswer, RssSurvey
 from tests.test_pages import errors, signed_in
 
 
@@ -96,10 +96,10 @@ def test_the_administrator_sets_the_weights_with_their_source(rss_db):
     at.run()
     assert not errors(at), errors(at)
     with db(rss_db) as s:
-        p = s.get(Programme, pid)
-        assert p.rss_settings["weights"]["dimensions"]["economic"] == 2.0
-        assert p.rss_settings["weights"]["source"].startswith("Workshop of 3 March")
-        assert p.rss_settings["version"] == p.version
+        p, stored = s.get(Programme, pid), s.get(ProgrammeRss, pid).settings
+        assert stored["weights"]["dimensions"]["economic"] == 2.0
+        assert stored["weights"]["source"].startswith("Workshop of 3 March")
+        assert stored["version"] == p.version
 
 
 def test_home_shows_early_warnings_with_their_reason_and_closes_one_with_a_note(rss_db):

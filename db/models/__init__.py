@@ -14,7 +14,7 @@ from db.models.partner import PartnerOrganisation, PartnerReferral, PartnerServi
 from db.models.plan import Payment, Plan, PlanLine
 from db.models.programme import BudgetCap, Programme, ProgrammeCountry, ProgrammeHistory
 from db.models.reference import Organisation, TrainingModule
-from db.models.rss import EarlyWarning, RssAnswer, RssSurvey
+from db.models.rss import EarlyWarning, ProgrammeRss, RssAnswer, RssSurvey
 from db.models.signin import LoginThrottle, RecoveryCode, SignIn
 from db.models.user import User, UserCountry, UserProgramme, UserRole
 
@@ -25,5 +25,5 @@ __all__ = [
     "FollowUpScore", "Identity", "MinorActor", "MinorProcedure", "Mitigation", "NeedRating",
     "NeedsAssessment", "Organisation", "PartnerOrganisation", "PartnerReferral", "PartnerService", "Payment", "Plan", "PlanLine", "Programme",
     "ProgrammeCountry", "ProgrammeHistory", "Referral", "RiskAssessment", "RiskFactorRating",
-    "TrainingModule", "EarlyWarning", "RssAnswer", "RssSurvey", "User", "LoginThrottle", "RecoveryCode", "SignIn", "UserCountry", "UserProgramme", "UserRole", "utcnow",
+    "TrainingModule", "EarlyWarning", "ProgrammeRss", "RssAnswer", "RssSurvey", "User", "LoginThrottle", "RecoveryCode", "SignIn", "UserCountry", "UserProgramme", "UserRole", "utcnow",
 ]

@@ -31,8 +31,6 @@ class Programme(Versioned, table=True):
     followup_months_minor: list[int] = json_field()
     retention_months: int = 60
     is_active: bool = True
-    # The sustainability survey's weights, threshold and early-warning margin (care.rss_settings)
-    rss_settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
 
 
 class ProgrammeCountry(SQLModel, table=True):

@@ -72,3 +72,13 @@ class EarlyWarning(SQLModel, table=True):
     closed_on: date | None = None
     closed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     close_note: str = Field(default="", sa_type=EncryptedText)
+
+
+class ProgrammeRss(SQLModel, table=True):
+    """A programme's survey settings (care.rss): weights with their source, threshold, early-warning margin.
+    A table of its own, so the programme table keeps its columns; versioned with the programme's settings."""
+
+    __tablename__ = "programme_rss"
+
+    programme_id: int = Field(foreign_key="programme.id", primary_key=True)
+    settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
