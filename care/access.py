@@ -66,6 +66,7 @@ PAGE_ROLES: dict[str, frozenset[Role]] = {
     "exchange": frozenset({Role.COORDINATOR}),
     "journey": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
     "followup": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
+    "survey": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
     "assessment": frozenset({Role.COORDINATOR}),
     "intake": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),
     "cases": frozenset({Role.COORDINATOR, Role.FOCAL_POINT}),

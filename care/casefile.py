@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import not_, or_
 from sqlmodel import Session, col, select
 
-from care import assessment, contacts, followups, htcds_details, intake, journey, minors, plan_views, referrals
+from care import assessment, contacts, followups, htcds_details, intake, journey, minors, plan_views, referrals, rss
 from care.audit import audit_view
 from care.access import Actor, Role, case_get, identity_hidden_reason, is_coordinator_of, may_see_identity
 from care.countries import country_name
@@ -37,6 +37,7 @@ SECTION_PROVIDERS: list[Callable[[Session, Actor, Case], Section | None]] = [
     journey.case_section,
     referrals.case_section,
     followups.case_section,
+    rss.case_section,
     contacts.case_section,
     minors.case_section,
 ]

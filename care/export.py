@@ -59,6 +59,9 @@ def render(report: Report) -> bytes:
         [_("Report date"), report.as_of.isoformat()],
         [_("Figures"), _("Exact") if report.exact else _("Small counts hidden")],
         [_("Rule"), small_cells_rule()],
+        # each table's note, by its file: what a figure means, and which weights produced a score
+        *([f"{number:02d}_{table.key}", table.note]
+          for number, table in enumerate(report.tables, start=1) if table.note),
     ]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -27,7 +27,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import distinct, true, union
 from sqlmodel import Session, col, func, select
 
-from care import followups
+from care import followups, indicators_rss
 from care.access import Actor, Role, is_coordinator_of, require_programme
 from care.activities import ORG_KINDS, REFERRAL_OUTCOMES
 from care.countries import country_name
@@ -127,6 +127,7 @@ def indicators_report(session: Session, actor: Actor, *, programme_id: int, date
         *_budget_tables(session, scope, settings),
         *_activity_tables(session, scope),
         _partners_table(session, scope),  # last, so the earlier tables keep their export file numbers
+        *indicators_rss.rss_tables(session, programme_id=programme_id, date_from=date_from, date_to=date_to),
     )
     exact = is_coordinator_of(actor, programme_id)
     return Report(programme_id=programme_id, programme_code=settings.code, programme_name=settings.name,

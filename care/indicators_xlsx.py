@@ -22,7 +22,7 @@ from care.indicators import Report, indicators_report, small_cells_rule
 from care.smallcells import HIDDEN, Cell, Kind, Table
 
 FORMATS = {Kind.PEOPLE: "#,##0", Kind.NUMBER: "#,##0", Kind.MONEY: "#,##0.00", Kind.DAYS: "#,##0",
-           Kind.SCORE: "0.00", Kind.SHARE: "0.0%"}
+           Kind.SCORE: "0.00", Kind.INDEX: "0.00", Kind.SHARE: "0.0%"}
 
 
 def cell_value(cell: Cell):

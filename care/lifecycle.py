@@ -30,7 +30,7 @@ from care.audit import audit_record
 from care.identity import identity_erase
 from care.schedule import add_months
 from care.vocab import Stage
-from db.models import CaseFlag, Contact, Draft, SafeContact
+from db.models import CaseFlag, Contact, Draft, EarlyWarning, RssAnswer, RssSurvey, SafeContact
 from db.models import (
     Case, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor, MinorProcedure,
     Mitigation, NeedRating, NeedsAssessment, PartnerReferral, Payment, Plan, PlanLine, PlanLineItem, Referral,
@@ -66,6 +66,7 @@ NARRATIVE: dict[type[SQLModel], tuple[str, ...]] = {
     CaseFlag: ("reason",),
     Draft: ("payload",),
     Task: ("text", "cancel_reason"),  # a derived task copies a mitigation's or a plan line's words
+    EarlyWarning: ("close_note",),  # the survey answers are codes (kept for the figures), not free text
 }
 
 
@@ -90,6 +91,8 @@ def case_rows(model: type[SQLModel], case_id: int):
     if model is PlanLineItem:
         return col(PlanLineItem.line_id).in_(
             select(PlanLine.id).join(Plan, Plan.id == PlanLine.plan_id).where(Plan.case_id == case_id))
+    if model is RssAnswer:
+        return col(RssAnswer.survey_id).in_(select(RssSurvey.id).where(RssSurvey.case_id == case_id))
     if model in (FollowUpScore, FollowUpLineProgress):
         return col(model.followup_id).in_(select(FollowUp.id).where(FollowUp.case_id == case_id))
     if model is Payment:

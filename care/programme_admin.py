@@ -28,6 +28,7 @@ from care.errors import DomainError, Problems
 from care.ui.markdown import md_escape
 from care.i18n import _, current_language, fmt_date
 from care.programmes import ProgrammeSettings, programme_settings, programmes_for
+from care.rss import rss_settings_copy
 from care.text import checked_text
 from care.vocab import PLAN_CATEGORIES, PLAN_SUBCATEGORIES
 from db.models import BudgetCap, Case, Plan, Programme, ProgrammeCountry, ProgrammeHistory, User, utcnow
@@ -353,6 +354,7 @@ def programme_copy(session: Session, actor: Actor, *, source_id: int, code: str,
     )
     session.add(programme)
     session.flush()
+    rss_settings_copy(session, source_id, programme.id)
     for kind, codes in (("host", source.host_countries), ("return", source.return_countries)):
         session.add_all(ProgrammeCountry(programme_id=programme.id, kind=kind, country=c) for c in codes)
     session.add_all(BudgetCap(programme_id=programme.id, category=c.category, cap_amount=c.amount,

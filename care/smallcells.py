@@ -39,6 +39,7 @@ class Kind(StrEnum):
     MONEY = "money"  # a sum over `n` people
     DAYS = "days"  # a median or quartile of durations over `n` people
     SCORE = "score"  # an average score over `n` people
+    INDEX = "index"  # an average score between 0 and 1 (or a change of one) over `n` people: two decimals
     SHARE = "share"  # a proportion (0 to 1) over `n` people
 
 
@@ -172,6 +173,8 @@ def cell_text(cell: Cell, currency: str = "") -> str:
         return fmt_money(Decimal(cell.value), currency) if currency else fmt_number(cell.value)
     if cell.kind is Kind.SCORE:
         return babel_numbers.format_decimal(cell.value, format="0.0", locale=current_language())
+    if cell.kind is Kind.INDEX:
+        return babel_numbers.format_decimal(cell.value, format="0.00", locale=current_language())
     if cell.kind is Kind.SHARE:
         return babel_numbers.format_percent(cell.value, locale=current_language())
     return fmt_number(cell.value)
@@ -185,7 +188,7 @@ def cell_csv(cell: Cell) -> str:
         return ""
     if cell.kind is Kind.MONEY:
         return f"{Decimal(cell.value):.2f}"
-    if cell.kind is Kind.SCORE:
+    if cell.kind in (Kind.SCORE, Kind.INDEX):
         return f"{float(cell.value):.2f}"
     if cell.kind is Kind.SHARE:
         return f"{float(cell.value) * 100:.1f}"

@@ -33,9 +33,10 @@ from care.text import NOTE_MAX, checked_text
 from care.vocab import Stage
 from care.days import check_day
 from db.models import (
-    AuditEvent, Case, CaseDocument, ChecklistItem, ChildView, FollowUp, FollowUpLineProgress, FollowUpScore, MinorActor,
-    MinorProcedure, Mitigation, NeedRating, NeedsAssessment, PartnerOrganisation, PartnerReferral, Payment, Plan,
-    PlanLine, PlanLineItem, Referral, RiskAssessment, RiskFactorRating, User,
+    AuditEvent, Case, CaseDocument, ChecklistItem, ChildView, EarlyWarning, FollowUp, FollowUpLineProgress,
+    FollowUpScore, MinorActor, MinorProcedure, Mitigation, NeedRating, NeedsAssessment, PartnerOrganisation,
+    PartnerReferral, Payment, Plan, PlanLine, PlanLineItem, Referral, RiskAssessment, RiskFactorRating, RssAnswer,
+    RssSurvey, User,
 )
 
 # What is stored about the person, table by table, in the export's order (the identity comes
@@ -56,6 +57,9 @@ TABLES: list[tuple[str, str, type[SQLModel]]] = [
     ("followups", N_("Follow-ups"), FollowUp),
     ("followup_scores", N_("Follow-up scores"), FollowUpScore),
     ("followup_line_progress", N_("Progress of plan lines at follow-ups"), FollowUpLineProgress),
+    ("sustainability_surveys", N_("Sustainability surveys"), RssSurvey),
+    ("sustainability_answers", N_("Sustainability survey answers"), RssAnswer),
+    ("early_warnings", N_("Early warnings"), EarlyWarning),
     ("minor_procedure", N_("Minors' procedure"), MinorProcedure),
     ("minor_actors", N_("Minors' procedure: actors"), MinorActor),
     ("child_views", N_("Child's views"), ChildView),

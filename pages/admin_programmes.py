@@ -5,6 +5,7 @@ import streamlit as st
 from care import programme_admin as pa
 from care.i18n import _, fmt_date, fmt_money
 from care.ui import admin as ui
+from care.ui import rss as rss_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
 from care.ui import admin_programmes as forms
@@ -28,6 +29,8 @@ chosen = st.selectbox(_("Programme"), list(by_id), format_func=lambda i: f"{by_i
                       key="programme_pick")
 current = by_id[chosen]
 forms.settings_form(actor, current)
+
+rss_ui.weights_form(actor, current)
 
 with st.expander(_("History of the settings")):
     with db_session() as session:

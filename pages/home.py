@@ -17,6 +17,7 @@ from care.ui import referrals as referrals_ui
 from care.ui import tasks as tasks_ui
 from care.ui.auth import page_gate
 from care.ui.db import db_session
+from care.ui.early_warning import early_warning_panel
 from care.ui.followup import worklist_links
 from care.ui.home_overview import home_for
 from care.ui.phone import responsive_table
@@ -60,6 +61,8 @@ if work.followups_due:
     worklist_links(work.followups_due, work.flags, work.last_contact, today=today)
 else:
     st.caption(_("No follow-up due in the next {n} days.").format(n=DUE_WITHIN_DAYS))
+
+early_warning_panel(actor, today=today)
 
 if work.alarms:
     st.subheader(_("Open alarms"))

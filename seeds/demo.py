@@ -45,6 +45,7 @@ from db.models import (
 from seeds.demo_annex3 import write_demo_annex3
 from seeds.demo_htcds import write_demo_htcds
 from seeds.demo_partners import write_partners
+from seeds.demo_rss import write_demo_rss
 from seeds.names import STAFF_NAMES, TOWNS, fake_phone, pick_name
 from seeds.reference import seed_reference
 
@@ -326,6 +327,7 @@ def seed_demo(session: Session, *, today: date | None = None) -> dict[str, int]:
     write_partners(session, today=seed.today, user_ids=seed.users)
     write_demo_htcds(session)
     write_demo_annex3(session)
+    write_demo_rss(session, today=seed.today, coordinator_id=seed.users.get("coord"))
     return {k: v - before[k] for k, v in _counts(session).items()}
 
 

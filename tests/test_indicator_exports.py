@@ -54,7 +54,7 @@ def test_csv_holds_every_table_with_codes_and_plain_numbers(session, known):
     coord = make_actor(session, "coordinator", programmes=("CARE",))
     files = tables(export(indicators_csv, session, coord, known))
     assert list(files)[0] == "00_report.csv"
-    assert len(files) == 20 and "06_people_by_exploitation.csv" in files
+    assert len(files) == 25 and "06_people_by_exploitation.csv" in files
     about = dict(files["00_report.csv"])
     assert about["Period from"] == "2014-01-01" and about["Report date"] == "2015-01-15"
     assert about["Figures"] == "Exact"

@@ -29,6 +29,7 @@ PAGES: list[PageSpec] = [
     PageSpec("plan", "pages/plan.py", N_("Plan and budget"), ":material/request_quote:", N_("Cases")),
     PageSpec("journey", "pages/journey.py", N_("Departure and arrival"), ":material/flight_takeoff:", N_("Cases")),
     PageSpec("followup", "pages/followup.py", N_("Follow-up log"), ":material/event_repeat:", N_("Cases")),
+    PageSpec("survey", "pages/survey.py", N_("Sustainability survey"), ":material/monitoring:", N_("Cases")),
     PageSpec("referrals", "pages/referrals.py", N_("Referrals to partners"), ":material/handshake:", N_("Cases")),
     PageSpec("minors", "pages/minors.py", N_("Minors"), ":material/child_care:", N_("Cases")),
     PageSpec("indicators", "pages/indicators.py", N_("Indicators"), ":material/insights:", N_("Programme")),

@@ -15,6 +15,7 @@ from db.models.partner import PartnerOrganisation, PartnerReferral, PartnerServi
 from db.models.plan import Payment, Plan, PlanLine, PlanLineItem
 from db.models.programme import BudgetCap, Programme, ProgrammeCountry, ProgrammeHistory
 from db.models.reference import Organisation, TrainingModule
+from db.models.rss import EarlyWarning, ProgrammeRss, RssAnswer, RssSurvey
 from db.models.signin import LoginThrottle, RecoveryCode, SignIn
 from db.models.tasks import EmailOutbox, ReminderOptOut, Task
 from db.models.user import User, UserCountry, UserProgramme, UserRole
@@ -28,4 +29,5 @@ __all__ = [
     "ProgrammeCountry", "ProgrammeHistory", "Referral", "RiskAssessment", "RiskFactorRating",
     "TrainingModule", "User", "LoginThrottle", "RecoveryCode", "SignIn", "UserCountry", "UserProgramme", "UserRole", "utcnow",
     "EmailOutbox", "ReminderOptOut", "Task",
+    "EarlyWarning", "ProgrammeRss", "RssAnswer", "RssSurvey",
 ]
