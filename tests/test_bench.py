@@ -103,7 +103,7 @@ def test_targets_met_and_not_met():
     assert found["person document plan (ar) at 50,000"] is False  # 0.6 s
     assert not any("first of the process" in what for what in found)
     text = report.markdown({100: small, 50000: large}, repeat=1, counts={}, label="SQLite")
-    assert "**not met**" in text and "4 of 11 targets met" in text
+    assert "**not met**" in text and "4 of 10 targets met" in text
     assert "| indicators report / one-pass floor (cold wall) | — |  | 2.00× |" in text
 
 
