@@ -16,6 +16,7 @@ clear as `Case.age_at_referral`: the birth date itself is encrypted).
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import distinct
+from sqlalchemy import Text, distinct, type_coerce
 from sqlmodel import Session, col, func, select
 
 from care import followups
@@ -209,6 +210,12 @@ class _Facts:
 
     def assisted(self) -> list:
         return [c for c in self.cases if c[1] != Stage.INELIGIBLE.value]
+
+
+def _alarm_list(stored) -> list[str]:
+    if isinstance(stored, list):
+        return stored
+    return json.loads(stored) if stored and stored != "[]" else []
 
 
 def _tally(values: Iterable) -> dict:
