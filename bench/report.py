@@ -172,17 +172,17 @@ def merged(old: str, sections: list[str]) -> str:
     PostgreSQL can be timed by two runs), and a load section ("## Load") stays last."""
     def split(text: str) -> dict[str, str]:
         parts: dict[str, str] = {}
-        key = None
+        key = ""  # what comes before the first section (a note written by hand) is kept first
         for line in text.splitlines(keepends=True):
             if line.startswith("# CARE benchmark") or line.startswith("## Load"):
                 key = line.strip()
-            if key:
-                parts[key] = parts.get(key, "") + line
+            parts[key] = parts.get(key, "") + line
         return parts
 
     parts = split(old)
     for section in sections:
         new = split(section)
+        new.pop("", None)
         parts.update(new)
     order = [k for k in parts if k != "## Load"] + (["## Load"] if "## Load" in parts else [])
     return "\n".join(parts[k].rstrip("\n") + "\n" for k in order)

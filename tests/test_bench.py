@@ -113,3 +113,8 @@ def test_report_sections_are_replaced_by_their_own_kind():
     new = report.merged(old, ["# CARE benchmark (PostgreSQL)\n\nnew pg\n"])
     assert "old sqlite" in new and "## Targets (SQLite)" in new and "new pg" in new and "old pg" not in new
     assert new.rstrip().endswith("load figures"), "the load section stays last"
+
+
+def test_a_note_above_the_sections_is_kept():
+    new = report.merged("Partial run.\n\n# CARE benchmark (SQLite)\n\nold\n", ["# CARE benchmark (SQLite)\n\nnew\n"])
+    assert new.startswith("Partial run.") and "new" in new and "old" not in new
