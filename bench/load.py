@@ -131,7 +131,7 @@ async def _session_clock(box, browser, url, username, keys, times, errors, gate)
         await context.close()
         return
     await gate.wait()
-    n = 0
+    n = 1  # the session stands on Home (its first page) after signing in: the first click goes elsewhere
     while time.monotonic() < box["stop_at"]:
         key = keys[n % len(keys)]
         n += 1
@@ -140,7 +140,9 @@ async def _session_clock(box, browser, url, username, keys, times, errors, gate)
             # Home is the default page: its menu entry points at the root
             href = f'a[href="{url}/"]' if key == "home" else f'a[href$="/{key}"]'
             await page.locator(f'[data-testid="stSidebarNav"] {href}').first.click()
-            await page.wait_for_url(re.compile(r"/(\?.*)?$" if key == "home" else rf"/{key}(\?.*)?$"))
+            # The menu changes pages inside the document (no "load" event to wait for): the address is enough
+            await page.wait_for_url(re.compile(r"/(\?.*)?$" if key == "home" else rf"/{key}(\?.*)?$"),
+                                    wait_until="commit")
             await asyncio.sleep(0.05)
             await _ready(page)
             elapsed = time.monotonic() - started
