@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import and_, or_, text
 from sqlmodel import Session, col, func, select
 
 from care.access import Actor, Role, require
@@ -19,6 +20,7 @@ from care.errors import Problems
 from care.i18n import _
 from care.text import checked_text
 from db.models import AuditEvent, Case, utcnow
+from db.models.audit import NOT_A_READ
 
 
 def _zone():
@@ -105,6 +107,15 @@ def audit_latest_id(session: Session) -> int:
     return session.exec(select(func.max(AuditEvent.id))).one() or 0
 
 
+def audit_latest_change_id(session: Session) -> int:
+    """The id of the newest audit event that records a change (not a read, a search or a login).
+
+    Caches of figures key on it: the same number means no change anywhere since, in any
+    process. A partial index holds the changes only (`ix_audit_event_change`), so this stays
+    one index read with a million reads logged after the last change."""
+    return session.exec(select(func.max(AuditEvent.id)).where(text(NOT_A_READ))).one() or 0
+
+
 def audit_filter(session: Session, actor: Actor, *, username: str = "", case_code: str = "", action: str = "",
                  date_from: date | None = None, date_to: date | None = None) -> AuditFilter:
     """The filter the admin asked for, with the case code resolved to the case it names."""
@@ -123,30 +134,46 @@ def audit_filter(session: Session, actor: Actor, *, username: str = "", case_cod
                        date_from=date_from, date_to=date_to)
 
 
-def _filtered(flt: AuditFilter):
-    stmt = select(AuditEvent.id)
+def _conditions(flt: AuditFilter) -> list:
+    """The filter as conditions on audit_event alone: each one is the head of an index (username,
+    action, case or time, then time and id), so a page of the newest events reads about its own rows."""
+    where = []
     if flt.username:
-        stmt = stmt.where(AuditEvent.username == flt.username.strip().lower())
+        where.append(AuditEvent.username == flt.username.strip().lower())
     if flt.case_id:
-        stmt = stmt.where(AuditEvent.case_id == flt.case_id)
+        where.append(AuditEvent.case_id == flt.case_id)
     if flt.action:
-        stmt = stmt.where(AuditEvent.action == flt.action)
+        where.append(AuditEvent.action == flt.action)
     if flt.date_from:
-        stmt = stmt.where(AuditEvent.at >= datetime.combine(flt.date_from, time.min, tzinfo=_zone()))
+        where.append(AuditEvent.at >= datetime.combine(flt.date_from, time.min, tzinfo=_zone()))
     if flt.date_to:
-        stmt = stmt.where(AuditEvent.at < datetime.combine(flt.date_to + timedelta(days=1), time.min, tzinfo=_zone()))
-    return stmt
+        where.append(AuditEvent.at < datetime.combine(flt.date_to + timedelta(days=1), time.min, tzinfo=_zone()))
+    return where
 
 
-def _rows(session: Session, flt: AuditFilter, *, limit: int | None, offset: int = 0) -> list[AuditRow]:
+@dataclass(frozen=True)
+class AuditCursor:
+    """Where a page of the log ends: the next page holds the events older than this one (keyset paging)."""
+
+    at: datetime
+    id: int
+
+
+def _rows(session: Session, flt: AuditFilter, *, limit: int | None, offset: int = 0,
+          after: AuditCursor | None = None) -> list[AuditRow]:
+    where = _conditions(flt)
+    if after is not None:
+        at = after.at if session.get_bind().dialect.name == "postgresql" else after.at.replace(tzinfo=None)
+        where.append(or_(AuditEvent.at < at, and_(AuditEvent.at == at, col(AuditEvent.id) < after.id)))
     stmt = (
         select(AuditEvent.id, AuditEvent.at, AuditEvent.username, AuditEvent.action, Case.code, AuditEvent.entity,
                AuditEvent.entity_id, AuditEvent.detail)
         .join(Case, Case.id == AuditEvent.case_id, isouter=True)
-        .where(col(AuditEvent.id).in_(_filtered(flt)))
+        .where(*where)
         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
-        .offset(offset)
     )
+    if offset:
+        stmt = stmt.offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return [AuditRow(i, _utc(at), user, action, code or "", entity, entity_id, detail)
@@ -157,23 +184,38 @@ def _utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)  # SQLite returns naive UTC
 
 
-def audit_events(session: Session, actor: Actor, flt: AuditFilter, *, limit: int = 200,
-                 offset: int = 0) -> tuple[list[AuditRow], int]:
-    """The admin's view of the log, newest first, with the total for paging."""
+COUNT_CAP = 10_000  # beyond it the page says "more than 10,000": counting a million rows is not worth a wait
+
+
+def audit_events(session: Session, actor: Actor, flt: AuditFilter, *, limit: int = 200, offset: int = 0,
+                 after: AuditCursor | None = None) -> tuple[list[AuditRow], int]:
+    """The admin's view of the log, newest first (older than `after`, if given), and how many
+    events match, counted up to COUNT_CAP + 1 (more than COUNT_CAP when it says so)."""
     require(actor, Role.ADMIN)
-    total = session.exec(select(func.count()).select_from(_filtered(flt).subquery())).one()
-    rows = _rows(session, flt, limit=limit, offset=offset)
+    capped = select(AuditEvent.id).where(*_conditions(flt)).limit(COUNT_CAP + 1).subquery()
+    total = session.exec(select(func.count()).select_from(capped)).one()
+    rows = _rows(session, flt, limit=limit, offset=offset, after=after)
     # Written after the read, so the page shows the log as it was when asked.
-    audit_view(session, actor, "audit.view", entity="audit_event", detail={"filter": asdict(flt), "offset": offset})
+    audit_view(session, actor, "audit.view", entity="audit_event",
+               detail={"filter": asdict(flt), "offset": offset, "after": after.id if after else None})
     return rows, total
 
 
 def audit_choices(session: Session, actor: Actor) -> tuple[list[str], list[str]]:
     """The usernames and the actions the log holds, for the filter's pickers."""
     require(actor, Role.ADMIN)
-    names = session.exec(select(AuditEvent.username).distinct().order_by(AuditEvent.username)).all()
-    actions = session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+    names = _distinct(session, "username")
+    actions = _distinct(session, "action")
     return [n for n in names if n], list(actions)
+
+
+def _distinct(session: Session, column: str) -> list[str]:
+    """The distinct values of an indexed column, one index probe per value (a loose index scan):
+    a million events hold a few dozen users and actions, and SELECT DISTINCT would read them all."""
+    return list(session.execute(text(
+        f"WITH RECURSIVE v(x) AS (SELECT min({column}) FROM audit_event UNION ALL "
+        f"SELECT (SELECT min({column}) FROM audit_event WHERE {column} > v.x) FROM v WHERE v.x IS NOT NULL) "
+        "SELECT x FROM v WHERE x IS NOT NULL ORDER BY x")).scalars().all())
 
 
 CSV_COLUMNS = ("at_utc", "username", "action", "case_code", "entity", "entity_id", "detail")

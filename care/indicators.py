@@ -16,6 +16,7 @@ clear as `Case.age_at_referral`: the birth date itself is encrypted).
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import case as sql_case
-from sqlalchemy import distinct, true, union
+from sqlalchemy import distinct
 from sqlmodel import Session, col, func, select
 
 from care import followups, indicators_rss
@@ -35,7 +36,6 @@ from care.errors import ValidationErrors
 from care.i18n import N_, _
 from care.programmes import ProgrammeSettings, programme_settings
 from care.smallcells import Cell, Kind, Row, Table, disclose, number, people
-from care.sqlfuncs import days_between, json_values
 from care.vocab import DIMENSIONS, EXPLOITATION_FORMS, PLAN_CATEGORIES, PLAN_SUBCATEGORIES, SEX, Stage, label, stage_label
 from db.models import (
     Activity, ActivityModule, ActivityParticipants, Case, FollowUp, FollowUpScore, PartnerOrganisation, Payment, Plan,
@@ -119,14 +119,15 @@ def indicators_report(session: Session, actor: Actor, *, programme_id: int, date
     if date_from > date_to:
         raise ValidationErrors(errors={"date_to": _("The end of the period comes before its start.")})
     scope = _Scope(programme_id, date_from, date_to)
+    facts = _Facts.load(session, scope, today)
     tables = (
-        *_people_tables(session, scope, settings),
-        *_path_tables(session, scope),
-        *_followup_tables(session, scope, today),
+        *_people_tables(facts, settings),
+        *_path_tables(facts),
+        *_followup_tables(facts),
         _scores_table(session, scope),
-        *_budget_tables(session, scope, settings),
+        *_budget_tables(facts, settings),
         *_activity_tables(session, scope),
-        _partners_table(session, scope),  # last, so the earlier tables keep their export file numbers
+        _partners_table(session, facts),  # last, so the earlier tables keep their export file numbers
         *indicators_rss.rss_tables(session, programme_id=programme_id, date_from=date_from, date_to=date_to),
     )
     exact = is_coordinator_of(actor, programme_id)
@@ -164,15 +165,91 @@ def _share(part: int, whole: int | None, n: int) -> Cell:
     return Cell(part / whole if whole else None, Kind.SHARE, n)
 
 
+# --- the programme's facts, read once -------------------------------------------------
+
+
+@dataclass
+class _Facts:
+    """What the tables count, read in a few result sets (issue 23): one row per case referred in the
+    period, one per follow-up and per current plan line and payment of the people assisted. The
+    tables are then derived here in one pass each; the database no longer runs some forty
+    aggregates with count(DISTINCT) over three- and four-way joins for the same rows."""
+
+    cases: list  # (id, stage, is_minor, host, return, sex, age, forms, referral, departure, arrival, alarm_open)
+    followups: list  # (case_id, kind, months_after, status, due_on, done_on, alarms)
+    lines: list  # (case_id, plan status, line id, category, subcategory, amount, months, partner id)
+    payments: list  # (case_id, category, amount)
+    today: date
+
+    @classmethod
+    def load(cls, session: Session, scope: _Scope, today: date) -> _Facts:
+        assisted = [*scope.assisted()]
+        cases = session.exec(
+            select(Case.id, Case.stage, Case.is_minor, Case.host_country, Case.return_country, Case.sex,
+                   Case.age_at_referral,
+                   # Decrypted only where counted: the forms of the people assisted (one small value each).
+                   sql_case((Case.stage != Stage.INELIGIBLE.value, Case.exploitation_forms), else_=None)
+                   .label("forms"),
+                   Case.referral_date, Case.departure_date, Case.arrival_date, Case.alarm_open)
+            .where(*scope.cases())).all()
+        followups_ = session.exec(
+            select(FollowUp.case_id, FollowUp.kind, FollowUp.months_after, FollowUp.status, FollowUp.due_on,
+                   FollowUp.done_on, FollowUp.alarms)
+            .join(Case, Case.id == FollowUp.case_id).where(*assisted)).all()
+        lines = session.exec(
+            select(Plan.case_id, Plan.status, PlanLine.id, PlanLine.category, PlanLine.subcategory,
+                   PlanLine.amount_programme, PlanLine.duration_months, PlanLine.partner_id)
+            .join(Plan, Plan.id == PlanLine.plan_id).join(Case, Case.id == Plan.case_id)
+            .where(*assisted, col(Plan.status).in_(PLANNED))).all()
+        payments = session.exec(
+            select(Plan.case_id, PlanLine.category, Payment.amount)
+            .join(PlanLine, PlanLine.id == Payment.plan_line_id).join(Plan, Plan.id == PlanLine.plan_id)
+            .join(Case, Case.id == Plan.case_id)
+            .where(*assisted, col(Payment.cancelled_at).is_(None))).all()
+        return cls(list(cases), list(followups_), list(lines), list(payments), today)
+
+    def assisted(self) -> list:
+        return [c for c in self.cases if c[1] != Stage.INELIGIBLE.value]
+
+
+def _alarm_list(stored) -> list[str]:
+    if isinstance(stored, list):
+        return stored
+    return json.loads(stored) if stored and stored != "[]" else []
+
+
+def _tally(values: Iterable) -> dict:
+    return dict(Counter(values))
+
+
+def _age_group(age: int | None) -> str:
+    """The age group of an age at referral (the first group whose highest age it does not pass)."""
+    if age is None:
+        return "unknown"
+    for code, (_label, low, high) in AGE_GROUPS.items():
+        if low is None:
+            continue
+        if (age <= high) if high is not None else (age >= low):
+            return code
+    return "unknown"
+
+
+def _duration_cells(days: list[int]) -> tuple[Cell, ...]:
+    """People, median and quartiles of durations in days."""
+    days = sorted(days)
+    n = len(days)
+    if not days:
+        return people(0), Cell(None, Kind.DAYS, 0), Cell(None, Kind.DAYS, 0), Cell(None, Kind.DAYS, 0)
+    q1, median, q3 = statistics.quantiles(days, n=4, method="inclusive") if n > 1 else (days[0],) * 3
+    return (people(n), *(Cell(round(float(v), 1), Kind.DAYS, n) for v in (median, q1, q3)))
+
+
 # --- people assisted ----------------------------------------------------------------
 
 
-def _people_tables(session: Session, scope: _Scope, settings: ProgrammeSettings) -> list[Table]:
-    total, minors = session.exec(
-        select(func.count(), func.coalesce(func.sum(sql_case((Case.is_minor == True, 1), else_=0)), 0))  # noqa: E712
-        .where(*scope.assisted())
-    ).one()
-    total, minors = int(total), int(minors)
+def _people_tables(facts: _Facts, settings: ProgrammeSettings) -> list[Table]:
+    assisted = facts.assisted()
+    total, minors = len(assisted), sum(1 for c in assisted if c[2])
 
     def target(value: int) -> Cell:
         return number(value) if value else Cell(None, Kind.NUMBER)
@@ -189,29 +266,34 @@ def _people_tables(session: Session, scope: _Scope, settings: ProgrammeSettings)
                "The target is the programme's, for its whole period."))
     total_row = Row("total", _("People assisted"), (people(total),), total=True)
 
-    def grouped(column) -> dict[str, int]:
-        return {k: int(v) for k, v in session.exec(
-            select(column, func.count()).where(*scope.assisted()).group_by(column)).all()}
+    def grouped(index: int) -> dict[str, int]:
+        return _tally(c[index] for c in assisted)
 
-    hosts = grouped(Case.host_country)
+    hosts = grouped(3)
     host_rows = _count_rows(hosts, sorted(settings.host_countries, key=country_name), country_name)
     tables = [target_table, _people_table("people_by_host", _("People assisted by host country"),
                                           _("Host country"), host_rows, total_row)]
     tables.append(_people_table("people_by_return", _("People assisted by country of return"),
-                                _("Country of return"), _by_count(grouped(Case.return_country), country_name),
+                                _("Country of return"), _by_count(grouped(4), country_name),
                                 total_row))
     tables.append(_people_table("people_by_sex", _("People assisted by sex"), _("Sex"),
-                                _count_rows(grouped(Case.sex), SEX, lambda c: label(SEX, c)), total_row))
+                                _count_rows(grouped(5), SEX, lambda c: label(SEX, c)), total_row))
+    # The birth date is encrypted: the case keeps its age at referral in clear (db/models/case.py).
+    ages = _tally(_age_group(c[6]) for c in assisted)
     tables.append(_people_table("people_by_age", _("People assisted by age at referral"), _("Age group"),
-                                _count_rows(_age_groups(session, scope), AGE_GROUPS,
+                                _count_rows(ages, AGE_GROUPS,
                                             lambda c: _(AGE_GROUPS[c][0]) if c in AGE_GROUPS else c), total_row,
                                 note=_("Age at referral, from the date of birth or, where it is not known, "
                                        "the estimated age.")))
-    forms = _exploitation_counts(session, scope)
+    # The forms of exploitation are encrypted (a special category of data), so SQL cannot group
+    # them: one small value per case is decrypted, and nothing but the counts leaves.
+    forms: Counter[str] = Counter()
+    for c in assisted:
+        forms.update(set(c[7] or ()))
     tables.append(Table(
         "people_by_exploitation", "people", _("People assisted by form of exploitation"),
         _("Form of exploitation"), (_("People"),),
-        (*_count_rows(forms, EXPLOITATION_FORMS, lambda c: label(EXPLOITATION_FORMS, c), keep_zero=False),
+        (*_count_rows(dict(forms), EXPLOITATION_FORMS, lambda c: label(EXPLOITATION_FORMS, c), keep_zero=False),
          total_row), chart="bar",
         note=_("A person may have been exploited in more than one way: the rows can add up to more than "
                "the total.")))
@@ -221,29 +303,6 @@ def _people_tables(session: Session, scope: _Scope, settings: ProgrammeSettings)
 def _people_table(key: str, title: str, heading: str, rows: list[Row], total_row: Row, note: str = "") -> Table:
     return Table(key, "people", title, heading, (_("People"),), (*rows, total_row), additive_columns=(0,),
                  chart="bar", note=note)
-
-
-def _age_groups(session: Session, scope: _Scope) -> dict[str, int]:
-    # The birth date is encrypted: the case keeps its age at referral in clear (db/models/case.py).
-    age = Case.age_at_referral
-    whens = [(age.is_(None), "unknown")]
-    for code, (_label, low, high) in AGE_GROUPS.items():
-        if low is not None:
-            whens.append((age <= high, code) if high is not None else (age >= low, code))
-    # Grouped in an outer query: PostgreSQL wants GROUP BY on a named column, not a repeated expression.
-    groups = select(sql_case(*whens, else_="unknown").label("age_group")).where(*scope.assisted()).subquery()
-    return {k: int(v) for k, v in session.exec(
-        select(groups.c.age_group, func.count()).group_by(groups.c.age_group)).all()}
-
-
-def _exploitation_counts(session: Session, scope: _Scope) -> dict[str, int]:
-    """The one figure counted in Python: the forms of exploitation are encrypted (a special
-    category of data), so SQL cannot group them. One small value per case is decrypted
-    (about 8 µs each: 80 ms at 10,000 cases), and nothing but the counts leaves."""
-    counts: Counter[str] = Counter()
-    for forms in session.exec(select(Case.exploitation_forms).where(*scope.assisted())).all():
-        counts.update(set(forms))
-    return dict(counts)
 
 
 # --- the path -----------------------------------------------------------------------
@@ -256,10 +315,9 @@ def minors_by_stage(session: Session, scope: _Scope) -> dict[str, int]:
         .group_by(Case.stage)).all()}
 
 
-def _path_tables(session: Session, scope: _Scope) -> list[Table]:
-    cases = {k: int(v) for k, v in session.exec(
-        select(Case.stage, func.count()).where(*scope.cases()).group_by(Case.stage)).all()}
-    minors = minors_by_stage(session, scope)
+def _path_tables(facts: _Facts) -> list[Table]:
+    cases = _tally(c[1] for c in facts.cases)
+    minors = _tally(c[1] for c in facts.cases if c[2])
     codes = [s.value for s in STAGE_ORDER] + sorted(set(cases) - {s.value for s in STAGE_ORDER})
     rows = [Row(c, stage_label(c), (people(cases.get(c, 0)), people(minors.get(c, 0)))) for c in codes]
     rows.append(Row("total", _("All cases"), (people(sum(cases.values())), people(sum(minors.values()))),
@@ -267,52 +325,38 @@ def _path_tables(session: Session, scope: _Scope) -> list[Table]:
     stages = Table("cases_by_stage", "path", _("Cases at each stage"), _("Stage"), (_("Cases"), _("of whom minors")),
                    tuple(rows), additive_columns=(0, 1), chart="bar",
                    note=_("Where each case referred in the period stands today, ineligible referrals included."))
-    departure = (select(days_between(Case.departure_date, Case.referral_date).label("days"))
-                 .where(*scope.assisted(), col(Case.departure_date).is_not(None)))
-    first_followup = (select(days_between(func.min(FollowUp.done_on), Case.arrival_date).label("days"))
-                      .join(FollowUp, FollowUp.case_id == Case.id)
-                      .where(*scope.assisted(), col(Case.arrival_date).is_not(None), FollowUp.status == "done")
-                      .group_by(Case.id, Case.arrival_date))
-    to_departure = _durations(session, departure)
-    to_followup = _durations(session, first_followup)
+    assisted = facts.assisted()
+    to_departure = [(c[9] - c[8]).days for c in assisted if c[9] is not None and c[8] is not None]
+    first_done: dict[int, date] = {}
+    for case_id, _kind, _months, status, _due, done_on, _alarms in facts.followups:
+        if status == "done" and done_on is not None and (case_id not in first_done or done_on < first_done[case_id]):
+            first_done[case_id] = done_on
+    to_followup = [(first_done[c[0]] - c[10]).days for c in assisted if c[10] is not None and c[0] in first_done]
     durations = Table(
         "durations", "path", _("How long it takes (days)"), _("Step"),
         (_("People"), _("Median"), _("25th percentile"), _("75th percentile")),
-        (Row("referral_to_departure", _("From referral to departure"), to_departure),
-         Row("arrival_to_first_followup", _("From arrival to the first follow-up"), to_followup)),
+        (Row("referral_to_departure", _("From referral to departure"), _duration_cells(to_departure)),
+         Row("arrival_to_first_followup", _("From arrival to the first follow-up"), _duration_cells(to_followup))),
         chart="durations",
         note=_("Half of the people took less than the median, half took longer; half of them fall between "
                "the 25th and the 75th percentile."))
     return [stages, durations]
 
 
-def _durations(session: Session, stmt) -> tuple[Cell, ...]:
-    """People, median and quartiles of durations in days: SQL counts how many took each number
-    of days, so only a few hundred (days, count) pairs come back, whatever the number of cases."""
-    sub = stmt.subquery()
-    histogram = session.exec(select(sub.c.days, func.count()).where(sub.c.days.is_not(None))
-                             .group_by(sub.c.days).order_by(sub.c.days)).all()
-    days = [int(d) for d, count in histogram for _ in range(int(count))]
-    n = len(days)
-    if not days:
-        return people(0), Cell(None, Kind.DAYS, 0), Cell(None, Kind.DAYS, 0), Cell(None, Kind.DAYS, 0)
-    q1, median, q3 = statistics.quantiles(days, n=4, method="inclusive") if n > 1 else (days[0],) * 3
-    return (people(n), *(Cell(round(float(v), 1), Kind.DAYS, n) for v in (median, q1, q3)))
-
-
 # --- follow-up ----------------------------------------------------------------------
 
 
-def _followup_tables(session: Session, scope: _Scope, today: date) -> list[Table]:
-    def tally(condition):
-        return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
-
-    rounds = session.exec(
-        select(FollowUp.months_after, tally(FollowUp.status == "done"), tally(FollowUp.status == "missed"),
-               tally((FollowUp.status == "planned") & (FollowUp.due_on < today)))
-        .join(Case, Case.id == FollowUp.case_id)
-        .where(*scope.assisted(), FollowUp.kind == "scheduled", col(FollowUp.months_after).is_not(None))
-        .group_by(FollowUp.months_after).order_by(FollowUp.months_after)).all()
+def _followup_tables(facts: _Facts) -> list[Table]:
+    today = facts.today
+    tallies: dict[int, list[int]] = {}
+    for _case_id, kind, months, status, due_on, _done, _alarms in facts.followups:
+        if kind != "scheduled" or months is None:
+            continue
+        t = tallies.setdefault(months, [0, 0, 0])
+        t[0] += status == "done"
+        t[1] += status == "missed"
+        t[2] += status == "planned" and due_on < today
+    rounds = [(m, *tallies[m]) for m in sorted(tallies)]
 
     def row(key: str, text: str, done: int, missed: int, overdue: int, total: bool = False) -> Row:
         due = done + missed + overdue
@@ -330,12 +374,9 @@ def _followup_tables(session: Session, scope: _Scope, today: date) -> list[Table
         note=_("Due to date: follow-ups whose date has come, done, missed or not yet logged (overdue) on the day of the "
                "report. Follow-ups cancelled because the case closed or consent was withdrawn are not counted."))
 
-    alarms = json_values(session, FollowUp.alarms)
-    raised = {str(k): int(v) for k, v in session.exec(
-        select(alarms.c.value, func.count(distinct(FollowUp.case_id))).select_from(FollowUp)
-        .join(alarms, true()).join(Case, Case.id == FollowUp.case_id)
-        .where(*scope.assisted()).group_by(alarms.c.value)).all()}
-    open_now = session.exec(select(func.count()).where(*scope.assisted(), Case.alarm_open == True)).one()  # noqa: E712
+    raised = _tally(value for value, _case in
+                    {(str(a), f[0]) for f in facts.followups for a in (f[6] or ())})
+    open_now = sum(1 for c in facts.assisted() if c[11])
     alarm_rows = _count_rows(raised, ALARMS, lambda c: label(ALARMS, c))
     alarm_rows.append(Row("open_now", _("Cases with an alarm open today"), (people(int(open_now)),), total=True))
     alarm_table = Table("alarms", "followup", _("Alarms raised at follow-ups"), _("Alarm"), (_("People"),),
@@ -346,17 +387,23 @@ def _followup_tables(session: Session, scope: _Scope, today: date) -> list[Table
 
 def _scores_table(session: Session, scope: _Scope) -> Table:
     done = [FollowUp.status == "done", FollowUp.kind == "scheduled", col(FollowUp.months_after).is_not(None)]
+    # Each follow-up's answers summed per dimension first (the score table's key order), so the outer
+    # query counts follow-ups by counting rows: no count(DISTINCT) over the join.
+    per_followup = (select(FollowUp.months_after.label("months"), FollowUpScore.dimension.label("dim"),
+                           func.sum(FollowUpScore.score).label("total"), func.count().label("answers"))
+                    .join(FollowUp, FollowUp.id == FollowUpScore.followup_id).join(Case, Case.id == FollowUp.case_id)
+                    .where(*scope.assisted(), *done)
+                    .group_by(FollowUpScore.followup_id, FollowUpScore.dimension, FollowUp.months_after).subquery())
+    has_score = select(FollowUpScore.followup_id).where(FollowUpScore.followup_id == FollowUp.id).exists()
     scored = {int(m): int(n) for m, n in session.exec(
-        select(FollowUp.months_after, func.count(distinct(FollowUp.id)))
-        .join(FollowUpScore, FollowUpScore.followup_id == FollowUp.id).join(Case, Case.id == FollowUp.case_id)
-        .where(*scope.assisted(), *done).group_by(FollowUp.months_after)).all()}
+        select(FollowUp.months_after, func.count()).join(Case, Case.id == FollowUp.case_id)
+        .where(*scope.assisted(), *done, has_score).group_by(FollowUp.months_after)).all()}
     means: dict[tuple[int, str], tuple[float, int]] = {}
-    for m, dim, mean, n in session.exec(
-            select(FollowUp.months_after, FollowUpScore.dimension, func.avg(FollowUpScore.score),
-                   func.count(distinct(FollowUp.id)))
-            .join(FollowUp, FollowUp.id == FollowUpScore.followup_id).join(Case, Case.id == FollowUp.case_id)
-            .where(*scope.assisted(), *done).group_by(FollowUp.months_after, FollowUpScore.dimension)).all():
-        means[(int(m), str(dim))] = (round(float(mean), 2), int(n))
+    for m, dim, total, answers, n in session.exec(
+            select(per_followup.c.months, per_followup.c.dim, func.sum(per_followup.c.total),
+                   func.sum(per_followup.c.answers), func.count())
+            .group_by(per_followup.c.months, per_followup.c.dim)).all():
+        means[(int(m), str(dim))] = (round(int(total) / int(answers), 2), int(n))
     rows = []
     for m in sorted(scored):
         cells = [people(scored[m])]
@@ -375,32 +422,31 @@ def _scores_table(session: Session, scope: _Scope) -> Table:
 # --- budget -------------------------------------------------------------------------
 
 
-def _money(session: Session, stmt, group) -> tuple[dict[str, tuple[Decimal, int]], tuple[Decimal, int]]:
-    """Sums and people counted, by `group` and in all: `stmt` selects (amount, case id)."""
-    sub = stmt.subquery()
-    by = {str(k): (Decimal(s or 0), int(n)) for k, s, n in session.exec(
-        select(sub.c.grp, func.sum(sub.c.amount), func.count(distinct(sub.c.case_id))).group_by(sub.c.grp)).all()}
-    s, n = session.exec(select(func.sum(sub.c.amount), func.count(distinct(sub.c.case_id)))).one()
-    return by, (Decimal(s or 0), int(n))
+def _money(rows: Iterable[tuple[str, Decimal, int]]) -> tuple[dict[str, tuple[Decimal, int]], tuple[Decimal, int]]:
+    """Sums and people counted, by group and in all, of (group, amount, case id) rows."""
+    sums: dict[str, Decimal] = {}
+    who: dict[str, set[int]] = {}
+    total, everyone = Decimal(0), set()
+    for group, amount, case_id in rows:
+        g = str(group)
+        sums[g] = sums.get(g, Decimal(0)) + amount
+        who.setdefault(g, set()).add(case_id)
+        total += amount
+        everyone.add(case_id)
+    return {g: (sums[g], len(who[g])) for g in sums}, (total, len(everyone))
 
 
-def _budget_tables(session: Session, scope: _Scope, settings: ProgrammeSettings) -> list[Table]:
+def _budget_tables(facts: _Facts, settings: ProgrammeSettings) -> list[Table]:
     currency = settings.currency
-
-    def lines(group, statuses: tuple[str, ...]):
-        return (select(group.label("grp"), PlanLine.amount_programme.label("amount"), Plan.case_id.label("case_id"))
-                .join(Plan, Plan.id == PlanLine.plan_id).join(Case, Case.id == Plan.case_id)
-                .where(*scope.assisted(), col(Plan.status).in_(statuses)))
-
-    def payments(group):
-        return (select(group.label("grp"), Payment.amount.label("amount"), Plan.case_id.label("case_id"))
-                .join(PlanLine, PlanLine.id == Payment.plan_line_id).join(Plan, Plan.id == PlanLine.plan_id)
-                .join(Case, Case.id == Plan.case_id)
-                .where(*scope.assisted(), col(Payment.cancelled_at).is_(None)))
+    returns = {c[0]: c[4] for c in facts.cases}
 
     def table(key: str, title: str, heading: str, group, order, labels, keep_zero: bool) -> Table:
-        figures = [_money(session, lines(group, PLANNED), group), _money(session, lines(group, ("approved",)), group),
-                   _money(session, payments(group), group)]
+        planned = [(group(case_id, category), amount, case_id)
+                   for case_id, _status, _lid, category, _sub, amount, _m, _p in facts.lines]
+        approved = [(group(case_id, category), amount, case_id)
+                    for case_id, status, _lid, category, _sub, amount, _m, _p in facts.lines if status == "approved"]
+        paid = [(group(case_id, category), amount, case_id) for case_id, category, amount in facts.payments]
+        figures = [_money(planned), _money(approved), _money(paid)]
         codes = [c for c in order if keep_zero or any(c in f[0] for f in figures)]
         codes += sorted({c for f in figures for c in f[0]} - set(codes), key=labels)
         nothing = (Decimal(0), 0)
@@ -413,22 +459,23 @@ def _budget_tables(session: Session, scope: _Scope, settings: ProgrammeSettings)
                             "approved plans; paid: payments made, cancelled ones left out. In {currency}.").format(
                          currency=currency))
 
-    by_category = table("budget_by_category", _("Budget by category"), _("Category"), PlanLine.category,
-                        PLAN_CATEGORIES, lambda c: label(PLAN_CATEGORIES, c), True)
+    by_category = table("budget_by_category", _("Budget by category"), _("Category"),
+                        lambda case_id, category: category, PLAN_CATEGORIES, lambda c: label(PLAN_CATEGORIES, c), True)
     by_country = table("budget_by_country", _("Budget by country of return"), _("Country of return"),
-                       Case.return_country, (), country_name, False)
-    return [by_category, by_country, _caps_table(session, scope, settings)]
+                       lambda case_id, category: returns[case_id], (), country_name, False)
+    return [by_category, by_country, _caps_table(facts, settings)]
 
 
-def _partners_table(session: Session, scope: _Scope) -> Table:
+def _partners_table(session: Session, facts: _Facts) -> Table:
     """Who delivers the plans: per partner organisation of the directory, the people whose current plan
     has a line with it and the number of those lines. The line count is hidden with the people count
     (one line to a partner means one person)."""
-    stmt = (select(PlanLine.partner_id, func.count(PlanLine.id), func.count(distinct(Plan.case_id)))
-            .join(Plan, Plan.id == PlanLine.plan_id).join(Case, Case.id == Plan.case_id)
-            .where(*scope.assisted(), col(Plan.status).in_(PLANNED)))
-    counts = {pid: (int(n_lines), int(n_people)) for pid, n_lines, n_people in
-              session.exec(stmt.group_by(PlanLine.partner_id)).all()}
+    n_lines: Counter = Counter()
+    who: dict[int | None, set[int]] = {}
+    for case_id, _status, _lid, _cat, _sub, _amount, _months, partner_id in facts.lines:
+        n_lines[partner_id] += 1
+        who.setdefault(partner_id, set()).add(case_id)
+    counts = {pid: (n_lines[pid], len(who[pid])) for pid in n_lines}
     names = {pid: f"{name} ({country})" for pid, name, country in session.exec(
         select(PartnerOrganisation.id, PartnerOrganisation.name, PartnerOrganisation.country)
         .where(col(PartnerOrganisation.id).in_([p for p in counts if p is not None]))).all()}
@@ -452,34 +499,29 @@ def _cap_label(code: str) -> str:
     return code
 
 
-def _caps_table(session: Session, scope: _Scope, settings: ProgrammeSettings) -> Table:
+def _caps_table(facts: _Facts, settings: ProgrammeSettings) -> Table:
     """Approved amounts per person against the programme's caps, and anyone above one."""
-    approved = [*scope.assisted(), Plan.status == "approved"]
+    approved = [ln for ln in facts.lines if ln[1] == "approved"]
 
-    def base(condition):
-        return (select(Plan.case_id).join(PlanLine, PlanLine.plan_id == Plan.id).join(Case, Case.id == Plan.case_id)
-                .where(*approved, condition))
-
-    def row(key: str, text: str, condition, amount: Decimal | None, months: int | None) -> Row:
-        n, total = session.exec(
-            select(func.count(distinct(Plan.case_id)), func.sum(PlanLine.amount_programme))
-            .join(PlanLine, PlanLine.plan_id == Plan.id).join(Case, Case.id == Plan.case_id)
-            .where(*approved, condition)).one()
-        n = int(n)
-        above = []
-        if amount is not None:
-            above.append(base(condition).group_by(Plan.case_id).having(func.sum(PlanLine.amount_programme) > amount))
-        if months is not None:
-            above.append(base(condition & (PlanLine.duration_months > months)))
-        over = session.exec(select(func.count()).select_from(union(*above).subquery())).one() if above else 0
-        average = (Decimal(total) / n).quantize(CENT, rounding=ROUND_HALF_UP) if n else None
+    def row(key: str, text: str, matches, amount: Decimal | None, months: int | None) -> Row:
+        sums: dict[int, Decimal] = {}
+        too_long: set[int] = set()
+        for case_id, _status, _lid, category, subcategory, line_amount, line_months, _p in approved:
+            if not matches(category, subcategory):
+                continue
+            sums[case_id] = sums.get(case_id, Decimal(0)) + line_amount
+            if months is not None and line_months is not None and line_months > months:
+                too_long.add(case_id)
+        n = len(sums)
+        over = len({c for c, total in sums.items() if amount is not None and total > amount} | too_long)
+        average = (sum(sums.values(), Decimal(0)) / n).quantize(CENT, rounding=ROUND_HALF_UP) if n else None
         return Row(key, text, (Cell(amount, Kind.MONEY), Cell(months, Kind.NUMBER), people(n),
-                               Cell(average, Kind.MONEY, n), people(int(over))))
+                               Cell(average, Kind.MONEY, n), people(over)))
 
-    rows = [row("per_person", _("All categories, per person"), true(), settings.cap_per_person, None)]
+    rows = [row("per_person", _("All categories, per person"), lambda cat, sub: True, settings.cap_per_person, None)]
     for cap in settings.caps:
-        condition = (PlanLine.category == cap.category) | (PlanLine.subcategory == cap.category)
-        rows.append(row(cap.category, _cap_label(cap.category), condition, cap.amount, cap.max_months))
+        rows.append(row(cap.category, _cap_label(cap.category),
+                        lambda cat, sub, code=cap.category: cat == code or sub == code, cap.amount, cap.max_months))
     return Table(
         "budget_caps", "budget", _("Approved plans against the caps"), _("Cap"),
         (_("Cap per person"), _("Cap in months"), _("People with an approved line"),

@@ -50,26 +50,27 @@ with st.form(form):
         else:
             clear_errors(form)
             st.session_state[FILTER] = flt
-            st.session_state[PAGE] = 1
+            st.session_state[PAGE] = []
         st.rerun()
 
 flt = st.session_state.get(FILTER, audit.AuditFilter())
-page = st.session_state.get(PAGE, 1)
+# Keyset paging: the cursors of the pages above this one (where each ended), newest first.
+cursors = st.session_state.setdefault(PAGE, [])
 with db_session() as session:
-    rows, total = audit.audit_events(session, actor, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-pages = max(1, -(-total // PAGE_SIZE))
-if page > pages:  # the filter narrowed the log since this page was chosen
-    st.session_state[PAGE] = pages
-    st.rerun()
-
-st.caption(_("{total} events; page {page} of {pages}, newest first.").format(
-    total=fmt_number(total), page=page, pages=pages))
+    rows, total = audit.audit_events(session, actor, flt, limit=PAGE_SIZE, after=cursors[-1] if cursors else None)
+shown = fmt_number(total) if total <= audit.COUNT_CAP else _("more than {n}").format(n=fmt_number(audit.COUNT_CAP))
+st.caption(_("{total} events; page {page}, newest first.").format(total=shown, page=len(cursors) + 1))
 typed_table([{_("Time"): r.at, _("User"): r.username, _("Action"): action_words(r.action),
               _("Case"): r.case_code, _("Record"): record_words(r.entity, r.entity_id), _("Detail"): r.detail}
              for r in rows], times=(_("Time"),), widths={_("Case"): "medium", _("Action"): "medium"})
 
-left, right = st.columns([1, 3])
-left.number_input(_("Page"), min_value=1, max_value=pages, step=1, key=PAGE)
+left, middle, right = st.columns([1, 1, 3])
+if left.button(_("Newer"), icon=":material/chevron_left:", disabled=not cursors, key="audit_newer"):
+    cursors.pop()
+    st.rerun()
+if middle.button(_("Older"), icon=":material/chevron_right:", disabled=len(rows) < PAGE_SIZE, key="audit_older"):
+    cursors.append(audit.AuditCursor(rows[-1].at, rows[-1].id))
+    st.rerun()
 
 
 def export() -> bytes:

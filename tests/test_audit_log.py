@@ -138,3 +138,33 @@ def test_nothing_in_the_app_changes_or_deletes_an_audit_event():
                  for p in (ROOT / folder).rglob("*.py") if pattern.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
     assert not [name for name in dir(audit) if re.search(r"update|delete|remove|purge", name)]
+
+
+def test_keyset_pages_follow_each_other_and_the_count_stops_at_the_cap(session, admin, log, monkeypatch):
+    flt = audit.audit_filter(session, admin, date_from=date(2014, 1, 1))
+    first, total = audit.audit_events(session, admin, flt, limit=2)
+    second, _ = audit.audit_events(session, admin, flt, limit=2, after=audit.AuditCursor(first[-1].at, first[-1].id))
+    third, _ = audit.audit_events(session, admin, flt, limit=2,
+                                  after=audit.AuditCursor(second[-1].at, second[-1].id))
+    assert [r.action for r in first + second + third] == ["login", "user.lock", "identity.read", "plan.approve",
+                                                          "identity.read"]
+    monkeypatch.setattr(audit, "COUNT_CAP", 3)
+    assert audit.audit_events(session, admin, flt, limit=2)[1] == 4, "counted up to the cap and one more"
+
+
+def test_the_users_and_actions_to_filter_by(session, admin, log):
+    users, actions = audit.audit_choices(session, admin)
+    assert users == ["claire", "root", "system"]  # the factories write as "system"
+    assert actions == ["identity.read", "login", "plan.approve", "user.create", "user.lock"]
+
+
+def test_the_newest_change_ignores_reads_and_logins(session, admin, log):
+    change = audit.audit_latest_change_id(session)
+    assert session.get(AuditEvent, change).action == "user.lock"
+    audit.audit_record(session, admin, "case.open")
+    audit.audit_record(session, admin, "login")
+    session.flush()
+    assert audit.audit_latest_change_id(session) == change, "reads do not drop the caches"
+    audit.audit_record(session, admin, "user.unlock")
+    session.flush()
+    assert audit.audit_latest_change_id(session) > change

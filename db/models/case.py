@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import DateTime, Text, UniqueConstraint, event
+from sqlalchemy import DateTime, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, encrypted_list_field, ts_field, utcnow
@@ -140,3 +140,7 @@ def _derive_age_and_birth_index(_mapper, _connection, case: Case) -> None:
     else:
         case.age_at_referral = case.estimated_age
     case.birth_date_index = hooks().day_token(born) if born is not None else ""
+
+
+# The indicators and the case list read a programme's cases referred in a period, by stage (issue 23).
+Index("ix_care_case_programme_referral", Case.programme_id, Case.referral_date, Case.stage)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, Index
 from sqlmodel import Field, SQLModel
 
 from db.models.base import Versioned, utcnow
@@ -91,3 +91,8 @@ class Payment(SQLModel, table=True):
     cancelled_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     cancelled_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     cancel_reason: str = Field(default="", sa_type=EncryptedText)
+
+
+# The indicators join a case's plans by status, and a plan line's payments (issue 23).
+Index("ix_plan_case_status", Plan.case_id, Plan.status)
+Index("ix_payment_line_cancelled", Payment.plan_line_id, Payment.cancelled_at)
