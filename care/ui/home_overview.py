@@ -64,8 +64,8 @@ def _events(events, empty: str) -> None:
     if not events:
         st.caption(empty)
         return
-    typed_table([{_("Time (UTC)"): e.at, _("User"): e.username, _("Action"): action_words(e.action)}
-                 for e in events], times=(_("Time (UTC)"),))
+    typed_table([{_("Time"): e.at, _("User"): e.username, _("Action"): action_words(e.action)}
+                 for e in events], times=(_("Time"),))
 
 
 def home_for(actor: Actor, today: date) -> bool:

@@ -1,7 +1,7 @@
 """bench indexes: composite indexes for the indicators' joins and the audit page's filters
 
 Revision ID: bench_indexes
-Revises: field_work
+Revises: rss_survey
 Create Date: 2026-12-06 05:25:00
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 NOT_A_READ = ("action NOT IN ('case.open', 'plan.open', 'assessment.open', 'audit.view', 'identity.search', 'safe_contact.read', 'login', 'login.failed', 'login.second_factor', 'login.throttled', 'logout')")
 
 revision: str = 'bench_indexes'
-down_revision: Union[str, None] = 'field_work'
+down_revision: Union[str, None] = 'rss_survey'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,7 +1,7 @@
 """case documents: scans and receipts kept with a case, encrypted
 
 Revision ID: case_documents
-Revises: field_work
+Revises: user_time_zone
 Create Date: 2026-12-06 05:20:00
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import db.types
 
 
 revision: str = 'case_documents'
-down_revision: Union[str, None] = 'field_work'
+down_revision: Union[str, None] = 'user_time_zone'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

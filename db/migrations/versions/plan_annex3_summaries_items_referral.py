@@ -1,7 +1,7 @@
 """plan annex 3: summary and expected improvement per dimension, referral needed, itemised lines
 
 Revision ID: plan_annex3
-Revises: field_work
+Revises: tasks_digest
 Create Date: 2026-12-06 05:10:00.000000
 
 The parts of IOM's reintegration plan template (Reintegration Handbook, Annex 3) the plan
@@ -18,7 +18,7 @@ import db.types
 
 
 revision: str = 'plan_annex3'
-down_revision: Union[str, None] = 'field_work'
+down_revision: Union[str, None] = 'tasks_digest'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

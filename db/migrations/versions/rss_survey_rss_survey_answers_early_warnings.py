@@ -1,7 +1,7 @@
 """rss survey answers early warnings
 
 Revision ID: rss_survey
-Revises: field_work
+Revises: plan_annex3
 Create Date: 2026-12-06 05:01:15.333959
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import db.types
 
 
 revision: str = 'rss_survey'
-down_revision: Union[str, None] = 'field_work'
+down_revision: Union[str, None] = 'plan_annex3'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

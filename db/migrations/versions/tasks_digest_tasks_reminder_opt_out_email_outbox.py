@@ -1,7 +1,7 @@
 """tasks digest: tasks, reminder opt-out, email outbox
 
 Revision ID: tasks_digest
-Revises: field_work
+Revises: case_documents
 Create Date: 2026-12-06 05:01:03.490455
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import db.types
 
 
 revision: str = 'tasks_digest'
-down_revision: Union[str, None] = 'field_work'
+down_revision: Union[str, None] = 'case_documents'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
