@@ -182,8 +182,8 @@ def _remembered(session: Session, kind: str, actor: Actor, case_id: int, ask):
     if _changes(session):  # a change not yet written may change the answer
         memo.clear()
     key = (kind, actor, case_id)
-    if key not in memo:
-        memo[key] = ask()
+    if key not in memo or (isinstance(memo[key], Case) and object_session(memo[key]) is not session):
+        memo[key] = ask()  # asked for the first time, or the case remembered has left the session since
     return memo[key]
 
 
@@ -198,6 +198,17 @@ def _forget_after_a_write(session, _flush_context) -> None:
     """A write may move a case, change a consent or a referral: the remembered answers go."""
     if _changes(session):
         session.info.pop("care.access", None)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_bulk_update")
+@event.listens_for(Session, "after_bulk_delete")
+def _forget_after_a_transaction(session, *_args) -> None:
+    """A new transaction may see other users' writes (and bulk writes skip the flush): ask again."""
+    info = getattr(session, "info", None) or getattr(getattr(session, "session", None), "info", None)
+    if info is not None:
+        info.pop("care.access", None)
 
 
 def shared_case_get(session: Session, actor: Actor, case_id: int, *, for_update: bool = False) -> Case:

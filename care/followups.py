@@ -499,7 +499,7 @@ def _alarm_raise(session: Session, actor: Actor, case: Case, alarms: list[str], 
     session.add(case)
     audit_record(session, actor, "followup.alarm", case_id=case.id, entity="followup", entity_id=followup_id,
                  detail={"alarms": alarms, "risk_before": before, "risk_after": "high"})
-    from care.reminders import alarm_queue  # the coordinators' e-mail, in this same transaction
+    from care.outbox import alarm_queue  # the coordinators' e-mail, in this same transaction
 
     alarm_queue(session, case, alarms=alarms, followup_id=followup_id, on=on)
 

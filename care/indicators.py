@@ -36,7 +36,7 @@ from care.errors import ValidationErrors
 from care.i18n import N_, _
 from care.programmes import ProgrammeSettings, programme_settings
 from care.smallcells import Cell, Kind, Row, Table, disclose, number, people
-from care.vocab import DIMENSIONS, EXPLOITATION_FORMS, PLAN_CATEGORIES, PLAN_SUBCATEGORIES, SEX, Stage, label, stage_label
+from care.vocab import AGE_GROUPS, DIMENSIONS, EXPLOITATION_FORMS, PLAN_CATEGORIES, PLAN_SUBCATEGORIES, SEX, Stage, label, stage_label
 from db.models import (
     Activity, ActivityModule, ActivityParticipants, Case, FollowUp, FollowUpScore, PartnerOrganisation, Payment, Plan,
     PlanLine, Referral, TrainingModule,
@@ -52,15 +52,6 @@ TOPICS = {
     "activities": N_("Activities"),
 }
 
-AGE_GROUPS = {  # code: (label, lowest age, highest age)
-    "0-13": (N_("0 to 13"), 0, 13),
-    "14-17": (N_("14 to 17"), 14, 17),
-    "18-24": (N_("18 to 24"), 18, 24),
-    "25-34": (N_("25 to 34"), 25, 34),
-    "35-49": (N_("35 to 49"), 35, 49),
-    "50+": (N_("50 and over"), 50, None),
-    "unknown": (N_("Unknown"), None, None),
-}
 
 # The alarms a follow-up can raise (the codes the follow-up log writes).
 ALARMS = followups.ALARMS  # one list, one wording: the follow-up log's

@@ -19,7 +19,7 @@ from care.i18n import _
 from care.rss import BASELINE, rss_settings, weights_label
 from care.rss_items import DIMENSIONS
 from care.smallcells import Cell, Kind, Row, Table, people
-from care.vocab import SEX, Stage, label
+from care.vocab import AGE_GROUPS, SEX, Stage, label
 from db.models import Case, EarlyWarning, RssSurvey
 
 SCORES = ("composite", *DIMENSIONS)
@@ -76,7 +76,6 @@ def _headings(settings) -> tuple[str, ...]:
 
 def rss_tables(session: Session, *, programme_id: int, date_from: date, date_to: date) -> list[Table]:
     """The survey's and the early warning's tables for the programme's cases referred in the period."""
-    from care.indicators import AGE_GROUPS  # care.indicators calls this module
 
     settings = rss_settings(session, programme_id)
     scope = _scope(programme_id, date_from, date_to)

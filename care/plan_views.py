@@ -14,6 +14,7 @@ from decimal import Decimal
 from babel.numbers import get_territory_currencies
 from sqlmodel import Session, col, select
 
+from care.rss_scores import baseline_scores
 from care.audit import audit_view
 from care.access import Actor, Role, case_get, may_see_identity, require_programme
 from care.budget import BudgetLine, BudgetRow, CapSet, budget_rows, cap_breaches, fmt_cap
@@ -324,6 +325,16 @@ def plan_section(session: Session, actor: Actor, case: Case) -> Section | None:
 # --- the plan to be signed ----------------------------------------------------------
 
 
+def _baseline(session: Session, case_id: int) -> "BaselineScores | None":
+    """The case's baseline survey as the plan prints it (the case was read through access above)."""
+    got = baseline_scores(session, case_id)
+    if got is None:
+        return None
+    return BaselineScores(dimensions={"economic": got.economic, "social": got.social, "psychosocial": got.psychosocial},
+                          composite=got.composite, weights=got.weights_source, weights_version=got.weights_version,
+                          partial=got.partial, taken_on=got.taken_on)
+
+
 @dataclass(frozen=True)
 class BaselineScores:
     """The sustainability survey's baseline as the plan prints it (Annex 3, section 5).
@@ -372,4 +383,5 @@ def plan_export(session: Session, actor: Actor, *, case_id: int) -> PlanExport:
         case_code=case.code, person_name=name, programme=settings.name,
         currency=settings.currency, return_country=case.return_country,
         organisation=organisation.name if organisation else "",
-        plan=latest, budget=tuple(budget_rows(_budget_lines(latest), caps_of(latest, settings))))
+        plan=latest, budget=tuple(budget_rows(_budget_lines(latest), caps_of(latest, settings))),
+        baseline=_baseline(session, case.id))

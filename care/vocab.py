@@ -192,3 +192,14 @@ ITEM_KINDS = {
     "equipment": N_("Equipment"),
     "service": N_("Service"),
 }
+
+# The indicators' age groups at referral (care/indicators.py, care/indicators_rss.py).
+AGE_GROUPS = {  # code: (label, lowest age, highest age)
+    "0-13": (N_("0 to 13"), 0, 13),
+    "14-17": (N_("14 to 17"), 14, 17),
+    "18-24": (N_("18 to 24"), 18, 24),
+    "25-34": (N_("25 to 34"), 25, 34),
+    "35-49": (N_("35 to 49"), 35, 49),
+    "50+": (N_("50 and over"), 50, None),
+    "unknown": (N_("Unknown"), None, None),
+}

@@ -3,7 +3,6 @@ the user's language, with case codes and never a name; once a day; a failing ser
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import date
 from decimal import Decimal
@@ -13,7 +12,7 @@ from sqlmodel import select
 
 pytest.importorskip("aiosmtpd", reason="aiosmtpd (requirements-test.txt) runs the SMTP server these tests send to")
 
-from care import reminders, tasks  # noqa: E402
+from care import outbox, reminders, tasks  # noqa: E402
 from care.config import load_settings  # noqa: E402
 from care.followups import FollowUpEntry, followup_log  # noqa: E402
 from db.models import Case, EmailOutbox, FollowUp, Identity, PartnerReferral, Plan, User  # noqa: E402
@@ -33,8 +32,8 @@ def smtp():
 
 
 def smtp_settings(server):
-    return dataclasses.replace(load_settings(), smtp_host="127.0.0.1", smtp_port=server.port, smtp_tls="none",
-                               smtp_sender="care@example.org")
+    return load_settings().model_copy(update=dict(smtp_host="127.0.0.1", smtp_port=server.port, smtp_tls="none",
+                               smtp_sender="care@example.org"))
 
 
 def with_email(session, actor, language="en"):
@@ -145,14 +144,14 @@ def test_failing_server_is_retried_reported_and_nothing_is_lost(session, world, 
 
 
 def test_no_server_at_all_keeps_the_mail(session, world):
-    down = dataclasses.replace(load_settings(), smtp_host="127.0.0.1", smtp_port=1, smtp_tls="none",
-                               smtp_sender="care@example.org")
+    down = load_settings().model_copy(update=dict(smtp_host="127.0.0.1", smtp_port=1, smtp_tls="none",
+                               smtp_sender="care@example.org"))
     reminders.digest_queue(session, today=TODAY)
     session.commit()
     report = reminders.outbox_deliver(session, down, wait_seconds=0)
     assert report.sent == 0 and len(report.failed) == 2
     assert session.exec(select(EmailOutbox).where(EmailOutbox.sent_at == None)).all().__len__() == 2  # noqa: E711
-    unset = dataclasses.replace(load_settings(), smtp_host="")
+    unset = load_settings().model_copy(update=dict(smtp_host=""))
     assert reminders.outbox_deliver(session, unset).failed == [
         "2 e-mail(s) waiting: CARE_SMTP_HOST or CARE_SMTP_SENDER is not set"]
 
@@ -215,7 +214,7 @@ def test_no_demo_person_is_named_in_any_digest(tmp_path, smtp):
         queued = reminders.digest_queue(s, today=today)
         assert len(queued) >= 4  # coordinators and focal points have work in the demo
         case = s.exec(select(Case).where(Case.stage == "follow_up")).first()
-        reminders.alarm_queue(s, case, alarms=["contacted_by_traffickers"], followup_id=None, on=today)
+        outbox.alarm_queue(s, case, alarms=["contacted_by_traffickers"], followup_id=None, on=today)
     with session_scope(engine) as s:
         report = reminders.outbox_deliver(s, smtp_settings(smtp), wait_seconds=0)
     engine.dispose()
@@ -255,7 +254,7 @@ def test_the_digest_command_dry_run_then_twice_then_a_failing_server(db_url, mon
     # An alarm's e-mail waits in the outbox; the server is down: exit code 1, said, kept; then sent.
     with session_scope(engine_for(db_url)) as s:
         case = s.exec(select(Case).where(Case.stage == "follow_up")).first()
-        queued = reminders.alarm_queue(s, case, alarms=["threats"], followup_id=None, on=date.today())
+        queued = outbox.alarm_queue(s, case, alarms=["threats"], followup_id=None, on=date.today())
     assert queued >= 1
     monkeypatch.setenv("CARE_SMTP_PORT", "1")
     config.settings.cache_clear()

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from care import reminders, tasks
+from care import outbox, reminders, tasks
 from db.engine import session_scope
 from db.models import EmailOutbox, Plan, PlanLine, Task, User
 from tests import pg
@@ -67,13 +67,13 @@ def test_alarm_email_commits_and_rolls_back_with_the_alarm(engine):
 
     with pytest.raises(RuntimeError):
         with session_scope(engine) as s:
-            reminders.alarm_queue(s, s.get(Case, case_id), alarms=["threats"], followup_id=1, on=TODAY)
+            outbox.alarm_queue(s, s.get(Case, case_id), alarms=["threats"], followup_id=1, on=TODAY)
             raise RuntimeError("the follow-up could not be saved")
     with session_scope(engine) as s:
         assert s.exec(select(EmailOutbox)).all() == []
-        assert reminders.alarm_queue(s, s.get(Case, case_id), alarms=["threats"], followup_id=1, on=TODAY) == 1
+        assert outbox.alarm_queue(s, s.get(Case, case_id), alarms=["threats"], followup_id=1, on=TODAY) == 1
     with session_scope(engine) as s:
-        assert reminders.alarm_queue(s, s.get(Case, case_id), alarms=["threats"], followup_id=1, on=TODAY) == 0
+        assert outbox.alarm_queue(s, s.get(Case, case_id), alarms=["threats"], followup_id=1, on=TODAY) == 0
         assert [r.kind for r in s.exec(select(EmailOutbox)).all()] == ["alarm"]
 
 

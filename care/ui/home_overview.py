@@ -27,10 +27,13 @@ def manager_home(actor: Actor, today: date) -> None:
             st.markdown("**" + md_escape(f"{h.programme_code} · {h.programme_name}") + "**")
             left, right = st.columns(2)
             left.metric(_("People assisted"), h.people)
-            left.caption(_("Target: {target} ({share})").format(target=h.people_target, share=h.people_share))
+            left.caption(_("Target: {target} ({share})").format(target=md_escape(str(h.people_target)),
+                                                              share=md_escape(str(h.people_share))))
             right.metric(_("of whom minors"), h.minors)
-            right.caption(_("Target: {target} ({share})").format(target=h.minors_target, share=h.minors_share))
-    st.page_link("pages/indicators.py", label=_("All the indicators"), icon=":material/insights:")
+            right.caption(_("Target: {target} ({share})").format(target=md_escape(str(h.minors_target)),
+                                                              share=md_escape(str(h.minors_share))))
+    if st.button(_("All the indicators"), icon=":material/insights:", key="home_to_indicators"):
+        st.switch_page("pages/indicators.py")
 
 
 def admin_home(actor: Actor) -> None:
@@ -57,7 +60,8 @@ def admin_home(actor: Actor) -> None:
             st.warning(line, icon=":material/mail:")
     else:
         st.caption(_("None."))
-    st.page_link("pages/admin_audit.py", label=_("The whole audit log"), icon=":material/policy:")
+    if st.button(_("The whole audit log"), icon=":material/policy:", key="home_to_audit"):
+        st.switch_page("pages/admin_audit.py")
 
 
 def _events(events, empty: str) -> None:
