@@ -518,15 +518,17 @@ def _ch_vot_stories(seed: _Seed) -> list[Story]:
     rng, t = seed.rng, seed.today
     returns = {c: 1 for c in seed.programmes["CH_VOT"].return_countries} | {"NG": 3, "BR": 2, "TH": 2}
 
-    def story(stage, referral_ago, reached=None, reached_on=None, **details):
-        ret = _weighted(rng, returns)
+    def story(stage, referral_ago, reached=None, reached_on=None, ret=None, **details):
+        ret = _weighted(rng, returns) if ret is None else (_weighted(rng, returns) and ret)  # same draws either way
         return _story(seed, "CH_VOT", host="CH", ret=ret, stage=stage, referral=t - _days(referral_ago), as_of=t,
                       reached=reached, reached_on=reached_on, **details)
 
     def in_follow_up(next_due: date, months: int, **details):
-        """A case whose follow-up at `months` falls on (about) `next_due`."""
+        """A case whose follow-up at `months` falls on (about) `next_due`. They return to Nigeria, where
+        the demo's return-side focal point (fp.ng) works: their Home has follow-ups to log."""
         arrival = add_months(next_due, -months)
-        return story(Stage.FOLLOW_UP, (t - arrival).days + rng.randint(60, 90), Stage.ARRIVED, arrival, **details)
+        return story(Stage.FOLLOW_UP, (t - arrival).days + rng.randint(60, 90), Stage.ARRIVED, arrival, ret="NG",
+                     **details)
 
     return [
         story(Stage.REFERRED, 3),

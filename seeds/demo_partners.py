@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from care import users
 from care.access import Role
 from care.vocab import Stage
-from db.models import Case, FollowUp, Plan, PlanLine, User
+from db.models import Case, FollowUp, Plan, PlanLine, Programme, User
 from db.models.partner import PartnerOrganisation, PartnerReferral, PartnerService
 
 PARTNER_USERNAME = "partner.ng"
@@ -126,7 +126,9 @@ def _write_referrals(session: Session, rng: random.Random, today: date, coord: i
 
     # Nigeria, in follow-up: the shelter accepted, identity shared (the person agreed), a safety note,
     # the next planned follow-ups and the plan lines it delivers.
-    ng_follow = _cases(session, "NG", (Stage.FOLLOW_UP,))
+    # A case of the CARE programme (the live programme's cases are drawn anew with the demo's date).
+    care = session.exec(select(Programme.id).where(Programme.code == "CARE")).first()
+    ng_follow = [c for c in _cases(session, "NG", (Stage.FOLLOW_UP,)) if c.programme_id == care]
     if ng_follow:
         case = ng_follow[0]
         case.consent_sharing, case.consent_sharing_on = True, case.consent_sharing_on or case.referral_date

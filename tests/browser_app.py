@@ -66,3 +66,24 @@ def chromium(executable: str):
             yield browser
         finally:
             browser.close()
+
+
+def settle(page, quiet: float = 1.5, timeout: float = 30) -> None:
+    """Wait until the app stopped running (no "running" indicator for `quiet` seconds)."""
+    deadline, calm_since = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        running = page.locator("[data-testid='stStatusWidget']").count() > 0
+        if running:
+            calm_since = None
+        elif calm_since is None:
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since >= quiet:
+            return
+        time.sleep(0.2)
+
+
+def login_form_ready(page) -> None:
+    """The login form is drawn and the page is still: the first page of a fresh server runs twice (the
+    login page declares the hidden navigation), and a person types once the page is still."""
+    page.get_by_role("textbox", name="Username").wait_for(timeout=30_000)
+    settle(page)

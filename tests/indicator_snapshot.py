@@ -9,7 +9,10 @@ the new code path against figures it did not compute.
 
 One table was rewritten since, by hand and alone: the "followups" table of CARE and TACT, when
 the demo stopped leaving the follow-ups of programmes that ended open for ten years (issue 25,
-point 13: they are cancelled now). Every other table of the file was compared equal then.
+point 13: they are cancelled now). Every other table of the file was compared equal then. And
+the live programme CH_VOT was rewritten whole when its cases in follow-up were made to return to
+Nigeria (so the demo's Nigeria focal point has follow-ups to log): the oracle of the encryption
+holds for CARE, CARE_PLUS and TACT.
 """
 
 from __future__ import annotations

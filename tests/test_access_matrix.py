@@ -61,18 +61,19 @@ def _codes(session: Session, clause) -> set[str]:
 # withdrew it (seeds/demo.py draws the answer; seeds/demo_partners.py sets these on purpose).
 # CARE-IT-2014-0004 withdrew it after a referral (revoked); CARE-GR-2013-0001 said no at intake;
 # the two Swiss cases at assessment said no.
-NG_NO_SHARING = {"CARE-IT-2014-0004", "CARE-GR-2013-0001", "CH_VOT-CH-2026-0001", "CH_VOT-CH-2026-0002"}
+NG_NO_SHARING = {"CARE-IT-2014-0004", "CARE-GR-2013-0001", "CH_VOT-CH-2025-0003", "CH_VOT-CH-2026-0001",
+                 "CH_VOT-CH-2026-0002"}
 
 
 def test_the_rule_on_the_demo_data(demo):
     engine, actors, cases, _ = demo
     with Session(engine) as s:
         ng = set(s.exec(select(Case.code).where(Case.return_country == "NG")).all())
-        assert len(ng) == 22
+        assert len(ng) == 25
         # Coordinators of every programme: every case and every identity.
         assert _codes(s, access.case_scope(actors["coord"])) == set(cases)
         assert _codes(s, access.identity_scope(actors["coord"])) == set(cases)
-        # The Nigeria focal point sees the 22 cases returning to Nigeria, and the identity of the
+        # The Nigeria focal point sees the 25 cases returning to Nigeria, and the identity of the
         # people who agreed to sharing with the return country: 4 did not.
         fp_ng = actors["fp.ng"]
         assert _codes(s, access.case_scope(fp_ng)) == ng

@@ -12,7 +12,7 @@ import pytest
 
 from care.access import PAGE_ROLES, Role
 from care.ui.nav import PAGES
-from tests.browser_app import chromium, streamlit_app
+from tests.browser_app import chromium, login_form_ready, streamlit_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PASSWORD = "Demo-only-2026!"
@@ -46,6 +46,7 @@ def has_login_cookie(context) -> bool:
 
 def log_in(page, url: str, username: str) -> None:
     page.goto(url)
+    login_form_ready(page)
     page.get_by_role("textbox", name="Username").fill(username)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()

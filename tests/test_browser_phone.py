@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import time
 
 import pytest
 
 from care.crypto import decrypt
-from tests.browser_app import chromium, streamlit_app
+from tests.browser_app import chromium, login_form_ready, settle, streamlit_app
 from tests.test_browser import CHROMIUM, PASSWORD, wait_until
 
 pytestmark = [
@@ -54,30 +53,13 @@ def phone(browser):
 
 def log_in(page, url: str) -> None:
     page.goto(url)
-    # The first page of a fresh server runs twice (the login page declares the hidden navigation):
-    # type once the page is still, as a person would, or the second run takes the form back.
-    page.get_by_role("textbox", name="Username").wait_for(timeout=30_000)
-    settle(page)
+    login_form_ready(page)
     page.get_by_role("textbox", name="Username").fill("fp.ng")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").tap()
     page.get_by_role("heading", name="My work").first.wait_for(timeout=30_000)
     wait_until(lambda: any(c["name"] == "care_session" for c in page.context.cookies()), timeout=30)
     settle(page)
-
-
-def settle(page, quiet: float = 1.5, timeout: float = 30) -> None:
-    """Wait until the app stopped running (no "running" indicator for `quiet` seconds)."""
-    deadline, calm_since = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
-        running = page.locator("[data-testid='stStatusWidget']").count() > 0
-        if running:
-            calm_since = None
-        elif calm_since is None:
-            calm_since = time.monotonic()
-        elif time.monotonic() - calm_since >= quiet:
-            return
-        time.sleep(0.2)
 
 
 CUT_CHECK = """() => {

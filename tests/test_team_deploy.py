@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 
 from tests import deploy_env, pg
 from tests.deploy_env import NGINX, PSQL, ROOT
-from tests.browser_app import chromium
+from tests.browser_app import chromium, login_form_ready
 from tests.test_browser import CHROMIUM, PASSWORD, click_until, has_login_cookie, wait_until
 
 pytestmark = [
@@ -134,6 +134,7 @@ def browser_on(browser, nginx: deploy_env.Nginx, route: str):
 
 def log_in(page, url: str) -> None:
     page.goto(url)
+    login_form_ready(page)
     page.get_by_role("textbox", name="Username").fill("coord")
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
