@@ -88,12 +88,23 @@ def journeys_next_days(session: Session, actor: Actor, today: date) -> tuple[str
     return _codes(j.case_code for j in journeys_coming(session, actor, today=today, days=JOURNEY_DAYS))
 
 
+def early_warnings_opened(session: Session, actor: Actor, today: date) -> tuple[str, ...]:
+    """Early warnings of re-trafficking risk raised since yesterday and still open (care/early_warning.py)."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from care.early_warning import early_warnings_new
+
+    since = datetime.combine(today - timedelta(days=1), time.min, tzinfo=UTC)
+    return _codes(w.case_code for w in early_warnings_new(session, actor, since=since, limit=10_000))
+
+
 # The digest, in order. A new section is one more entry (e.g. early warnings opened).
 SECTIONS: list[tuple[str, Callable[[Session, Actor, date], tuple[str, ...]]]] = [
     (N_("Overdue follow-ups"), overdue_followups),
     (N_("Tasks due"), tasks_due),
     (N_("Plans waiting for your approval"), plans_to_approve),
     (N_("Open alarms"), alarms_opened),
+    (N_("Early warnings raised since yesterday"), early_warnings_opened),
     (N_("Referrals waiting"), referrals_waiting),
     (N_("Departures and arrivals in the next 7 days"), journeys_next_days),
 ]

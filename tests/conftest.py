@@ -7,6 +7,7 @@ migration tests build the same schema through Alembic on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import os
+import sqlite3
 
 os.environ.setdefault("CARE_DEMO", "1")
 os.environ.setdefault("CARE_BCRYPT_ROUNDS", "4")
@@ -85,6 +86,10 @@ def demo_db_url(tmp_path_factory):
         seed_reference(s)
         seed_demo(s)
     engine.dispose()
+    from tests.demo_copy import demo_source  # the pristine copy the copying fixtures start from
+    with sqlite3.connect(url.removeprefix("sqlite:///")) as src, sqlite3.connect(demo_source(url)) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
     previous = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = url
     config.settings.cache_clear()

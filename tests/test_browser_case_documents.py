@@ -14,6 +14,7 @@ from tests.browser_app import chromium, streamlit_app
 from tests.files_documents import png
 from tests.test_browser import CHROMIUM, log_in
 from tests.test_browser_phone import settle
+from tests.demo_copy import demo_source
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,7 +25,7 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def db_file(demo_db_url, tmp_path_factory):
     copy = tmp_path_factory.mktemp("documents") / "care.db"
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), copy)
+    shutil.copy(demo_source(demo_db_url), copy)
     return copy
 
 

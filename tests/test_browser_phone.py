@@ -13,6 +13,7 @@ import pytest
 from care.crypto import decrypt
 from tests.browser_app import chromium, login_form_ready, settle, streamlit_app
 from tests.test_browser import CHROMIUM, PASSWORD, wait_until
+from tests.demo_copy import demo_source
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,7 +26,7 @@ MAX_TAPS_TO_LOG = 5  # from Home after login: the follow-up, (how), the safe-con
 @pytest.fixture(scope="module")
 def db_file(demo_db_url, tmp_path_factory):
     copy = tmp_path_factory.mktemp("phone") / "care.db"
-    shutil.copy(demo_db_url.removeprefix("sqlite:///"), copy)
+    shutil.copy(demo_source(demo_db_url), copy)
     return copy
 
 

@@ -22,6 +22,7 @@ from tests.browser_app import streamlit_app
 from tests.test_browser import (  # noqa: F401 (browser: a fixture)
     CHROMIUM, browser, click_until, log_in, open_page, wait_until,
 )
+from tests.demo_copy import demo_source
 
 pytestmark = [
     pytest.mark.browser,
@@ -35,7 +36,7 @@ PARTNER = "Ngozi Okonkwo-Bello"
 @pytest.fixture(scope="module")
 def own_db(demo_db_url, tmp_path_factory):
     target = tmp_path_factory.mktemp("referrals") / "care.db"
-    with sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as src, sqlite3.connect(target) as dst:
+    with sqlite3.connect(demo_source(demo_db_url)) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     url = f"sqlite:///{target}"
     with session_scope(engine_for(url)) as s:

@@ -21,6 +21,7 @@ from sqlmodel import delete, select
 from db.engine import engine_for, session_scope
 from db.models import LoginThrottle, User
 from tests.browser_app import chromium, streamlit_app
+from tests.browser_app import login_form_ready
 from tests.test_browser import CHROMIUM, has_login_cookie, log_in, open_page
 
 pytestmark = [
@@ -90,6 +91,7 @@ def test_the_real_form_answers_the_same_and_never_locks_for_good(short_idle_serv
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(short_idle_server)
+    login_form_ready(page)
     answers = []
 
     def waiting() -> bool:
@@ -108,7 +110,7 @@ def test_the_real_form_answers_the_same_and_never_locks_for_good(short_idle_serv
         alert.wait_for(timeout=30_000)
         answers.append(alert.inner_text().strip())
         page.reload()  # a clean form for the next try
-        page.get_by_role("button", name="Log in").first.wait_for(timeout=30_000)
+        login_form_ready(page)
     assert answers[:3] == [REFUSED] * 3, answers
     with session_scope(engine_for(demo_db_url)) as s:
         row = s.exec(select(User).where(User.username == "coord2")).one()

@@ -19,6 +19,7 @@ from db.engine import engine_for, session_scope
 from db.models import Programme, User
 from tests.form_keys import widget
 from tests.test_pages import errors, signed_in
+from tests.demo_copy import demo_source
 
 PICKER_SCRIPT = """
 from care.ui.auth import page_gate
@@ -33,7 +34,7 @@ case_picker(actor, key="probe")
 def admin_db(demo_db_url, tmp_path_factory):
     """A private copy of the demo database, for the length of this module."""
     copy = tmp_path_factory.mktemp("admin") / "care.db"
-    source, target = sqlite3.connect(demo_db_url.removeprefix("sqlite:///")), sqlite3.connect(copy)
+    source, target = sqlite3.connect(demo_source(demo_db_url)), sqlite3.connect(copy)
     source.backup(target)
     source.close()
     target.close()

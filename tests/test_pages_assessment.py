@@ -18,13 +18,14 @@ from care.assessment import NEED_AREAS, RISK_FACTORS
 from db.engine import engine_for, session_scope
 from db.models import Case, RiskAssessment
 from tests.test_pages import errors, signed_in
+from tests.demo_copy import demo_source
 
 PAGE = "../pages/assessment.py"
 
 
 @pytest.fixture
 def db_url(demo_db_url, tmp_path, monkeypatch):
-    source = sqlite3.connect(make_url(demo_db_url).database)
+    source = sqlite3.connect(demo_source(demo_db_url))
     target = sqlite3.connect(tmp_path / "care.db")
     source.backup(target)
     source.close()

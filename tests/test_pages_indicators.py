@@ -20,6 +20,7 @@ from db.engine import engine_for, session_scope
 from db.models import Activity, Case, Programme, Referral
 from tests.form_keys import widget
 from tests.test_pages import errors, signed_in
+from tests.demo_copy import demo_source
 
 CASE_CODE = re.compile(r"\b(CARE|CARE_PLUS|TACT|CH_VOT)-[A-Z]{2}-\d{4}-\d{4}\b")
 
@@ -131,7 +132,7 @@ def test_french_manager_gets_french_indicators(demo_db_url):
 @pytest.fixture
 def private_demo(demo_db_url, tmp_path):
     """A copy of the demo database (SQLite's backup: consistent even in WAL mode)."""
-    source, copy = sqlite3.connect(demo_db_url.removeprefix("sqlite:///")), sqlite3.connect(tmp_path / "care.db")
+    source, copy = sqlite3.connect(demo_source(demo_db_url)), sqlite3.connect(tmp_path / "care.db")
     source.backup(copy)
     source.close()
     copy.close()

@@ -16,6 +16,7 @@ from db.models import AuditEvent, Case, Identity
 from streamlit.testing.v1 import AppTest
 
 from tests.test_pages import errors, signed_in
+from tests.demo_copy import demo_source
 
 HTML_NAME = "<script>alert('x')</script>"
 SQL_NAME = "Robert'); DROP TABLE care_case;--"
@@ -24,7 +25,7 @@ SQL_NAME = "Robert'); DROP TABLE care_case;--"
 @pytest.fixture
 def db_url(demo_db_url, tmp_path):
     """A private copy of the demo database: these tests save cases."""
-    source = sqlite3.connect(demo_db_url.removeprefix("sqlite:///"))
+    source = sqlite3.connect(demo_source(demo_db_url))
     target = sqlite3.connect(tmp_path / "care.db")
     source.backup(target)
     source.close()

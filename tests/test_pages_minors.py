@@ -17,12 +17,13 @@ from care import config
 from db.engine import make_engine, session_scope
 from db.models import AuditEvent, Case, ChildView, MinorProcedure
 from tests.test_pages import errors, signed_in
+from tests.demo_copy import demo_source
 
 
 @pytest.fixture
 def db_url(demo_db_url, tmp_path, monkeypatch):
     copy = tmp_path / "minors.db"
-    with sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as src, sqlite3.connect(copy) as dst:
+    with sqlite3.connect(demo_source(demo_db_url)) as src, sqlite3.connect(copy) as dst:
         src.backup(dst)
     url = f"sqlite:///{copy}"
     monkeypatch.setenv("DATABASE_URL", url)

@@ -17,13 +17,14 @@ from care import config
 from db.engine import engine_for, session_scope
 from db.models import Case, Payment, Plan, PlanLine, User
 from tests.test_pages import errors, signed_in
+from tests.demo_copy import demo_source
 
 PAGE = "../pages/plan.py"
 
 
 @pytest.fixture(scope="module")
 def plan_db_url(demo_db_url, tmp_path_factory):
-    source = demo_db_url.removeprefix("sqlite:///")
+    source = demo_source(demo_db_url)
     target = tmp_path_factory.mktemp("plan") / "care.db"
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)  # a consistent copy, whatever is still in the write-ahead log

@@ -18,13 +18,14 @@ from db.engine import engine_for, session_scope
 from db.models import Case
 from db.models.partner import PartnerOrganisation, PartnerReferral
 from tests.test_pages import errors, signed_in
+from tests.demo_copy import demo_source
 
 PAGE = "../pages/referrals.py"
 
 
 @pytest.fixture
 def ref_db_url(demo_db_url, tmp_path):
-    source = demo_db_url.removeprefix("sqlite:///")
+    source = demo_source(demo_db_url)
     target = tmp_path / "care.db"
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)

@@ -14,12 +14,13 @@ from care import config
 from db.engine import engine_for, session_scope
 from db.models import Case, EarlyWarning, Programme, ProgrammeRss, RssAnswer, RssSurvey
 from tests.test_pages import errors, signed_in
+from tests.demo_copy import demo_source
 
 
 @pytest.fixture(scope="module")
 def rss_db(demo_db_url, tmp_path_factory):
     copy = tmp_path_factory.mktemp("rss") / "care.db"
-    source, target = sqlite3.connect(demo_db_url.removeprefix("sqlite:///")), sqlite3.connect(copy)
+    source, target = sqlite3.connect(demo_source(demo_db_url)), sqlite3.connect(copy)
     source.backup(target)
     source.close()
     target.close()

@@ -10,6 +10,7 @@ from db.engine import engine_for, session_scope
 from db.models import LoginThrottle, User
 from tests.test_pages import TIMEOUT, errors
 from tests.test_pages_login import PASSWORD, REFUSED, try_login
+from tests.demo_copy import demo_source
 
 
 def _set_user(url: str, username: str, **values) -> dict:
@@ -57,7 +58,7 @@ from tests.test_pages import signed_in  # noqa: E402
 def own_db(demo_db_url, tmp_path_factory):
     """A private copy of the demo database: these tests close cases."""
     copy = tmp_path_factory.mktemp("ux") / "care.db"
-    source, target = sqlite3.connect(demo_db_url.removeprefix("sqlite:///")), sqlite3.connect(copy)
+    source, target = sqlite3.connect(demo_source(demo_db_url)), sqlite3.connect(copy)
     source.backup(target)
     source.close()
     target.close()

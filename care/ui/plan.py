@@ -266,7 +266,7 @@ def line_add_form(actor: Actor, overview: PlanOverview) -> None:
     with st.expander(_("Add a line"), expanded=not overview.latest.lines):
         with st.form(key):
             form_errors(key)
-            data = _line_fields(key, f"{key}_{_generation(key)}", overview, None)
+            data = _line_fields(key, _generation(key), overview, None)  # "<form>_<round>"
             if st.form_submit_button(_("Add the line"), type="primary"):
                 act(key, lambda s: plans.plan_line_add(s, actor, plan_id=overview.latest.id, line=data),
                     _("Line added."))
