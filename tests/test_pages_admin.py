@@ -7,19 +7,18 @@ and these tests add users, lock them, edit programmes).
 from __future__ import annotations
 
 import os
-import sqlite3
 
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from care import config, users
+from care import users
 from care.passwords import check_password
 from db.engine import engine_for, session_scope
 from db.models import Programme, User
 from tests.form_keys import widget
 from tests.test_pages import errors, signed_in
-from tests.demo_copy import demo_source
+from tests.demo_copy import private_demo
 
 PICKER_SCRIPT = """
 from care.ui.auth import page_gate
@@ -33,18 +32,8 @@ case_picker(actor, key="probe")
 @pytest.fixture(scope="module")
 def admin_db(demo_db_url, tmp_path_factory):
     """A private copy of the demo database, for the length of this module."""
-    copy = tmp_path_factory.mktemp("admin") / "care.db"
-    source, target = sqlite3.connect(demo_source(demo_db_url)), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
-    url = f"sqlite:///{copy}"
-    previous = os.environ["DATABASE_URL"]
-    os.environ["DATABASE_URL"] = url
-    config.settings.cache_clear()
-    yield url
-    os.environ["DATABASE_URL"] = previous
-    config.settings.cache_clear()
+    with private_demo(demo_db_url, tmp_path_factory.mktemp("admin")) as url:
+        yield url
 
 
 def db(url):

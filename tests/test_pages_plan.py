@@ -6,34 +6,23 @@ what the other page tests see.
 
 from __future__ import annotations
 
-import os
-import sqlite3
 from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
-from care import config
 from db.engine import engine_for, session_scope
 from db.models import Case, Payment, Plan, PlanLine, User
 from tests.test_pages import errors, signed_in
-from tests.demo_copy import demo_source
+from tests.demo_copy import private_demo
 
 PAGE = "../pages/plan.py"
 
 
 @pytest.fixture(scope="module")
 def plan_db_url(demo_db_url, tmp_path_factory):
-    source = demo_source(demo_db_url)
-    target = tmp_path_factory.mktemp("plan") / "care.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)  # a consistent copy, whatever is still in the write-ahead log
-    url = f"sqlite:///{target}"
-    os.environ["DATABASE_URL"] = url
-    config.settings.cache_clear()
-    yield url
-    os.environ["DATABASE_URL"] = demo_db_url
-    config.settings.cache_clear()
+    with private_demo(demo_db_url, tmp_path_factory.mktemp("plan")) as url:
+        yield url
 
 
 def _swiss_case(url: str, *, stage: str, plan: str | None, author: str | None = None) -> str:

@@ -6,35 +6,24 @@ Each test works on its own copy of the demo database.
 
 from __future__ import annotations
 
-import os
-import sqlite3
 from datetime import date
 
 import pytest
 from sqlmodel import col, select
 
-from care import config
 from db.engine import engine_for, session_scope
 from db.models import Case
 from db.models.partner import PartnerOrganisation, PartnerReferral
 from tests.test_pages import errors, signed_in
-from tests.demo_copy import demo_source
+from tests.demo_copy import private_demo
 
 PAGE = "../pages/referrals.py"
 
 
 @pytest.fixture
 def ref_db_url(demo_db_url, tmp_path):
-    source = demo_source(demo_db_url)
-    target = tmp_path / "care.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    url = f"sqlite:///{target}"
-    os.environ["DATABASE_URL"] = url
-    config.settings.cache_clear()
-    yield url
-    os.environ["DATABASE_URL"] = demo_db_url
-    config.settings.cache_clear()
+    with private_demo(demo_db_url, tmp_path) as url:
+        yield url
 
 
 def _button(at, text: str):

@@ -4,33 +4,20 @@ and the early warnings on the coordinators' Home (on a private copy of the demo 
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 
 import pytest
 from sqlmodel import col, select
 
-from care import config
 from db.engine import engine_for, session_scope
 from db.models import Case, EarlyWarning, Programme, ProgrammeRss, RssAnswer, RssSurvey
 from tests.test_pages import errors, signed_in
-from tests.demo_copy import demo_source
+from tests.demo_copy import private_demo
 
 
 @pytest.fixture(scope="module")
 def rss_db(demo_db_url, tmp_path_factory):
-    copy = tmp_path_factory.mktemp("rss") / "care.db"
-    source, target = sqlite3.connect(demo_source(demo_db_url)), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
-    url = f"sqlite:///{copy}"
-    previous = os.environ["DATABASE_URL"]
-    os.environ["DATABASE_URL"] = url
-    config.settings.cache_clear()
-    yield url
-    os.environ["DATABASE_URL"] = previous
-    config.settings.cache_clear()
+    with private_demo(demo_db_url, tmp_path_factory.mktemp("rss")) as url:
+        yield url
 
 
 def db(url):

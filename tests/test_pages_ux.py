@@ -10,7 +10,7 @@ from db.engine import engine_for, session_scope
 from db.models import LoginThrottle, User
 from tests.test_pages import TIMEOUT, errors
 from tests.test_pages_login import PASSWORD, REFUSED, try_login
-from tests.demo_copy import demo_source
+from tests.demo_copy import private_demo
 
 
 def _set_user(url: str, username: str, **values) -> dict:
@@ -44,12 +44,9 @@ def test_a_locked_account_with_the_right_password_is_told_it_is_locked_and_whom_
 
 # --- point 12: irreversible steps are confirmed in a dialog that says what will happen ---------
 
-import os  # noqa: E402
-import sqlite3  # noqa: E402
 
 import pytest  # noqa: E402
 
-from care import config  # noqa: E402
 from db.models import Case  # noqa: E402
 from tests.test_pages import signed_in  # noqa: E402
 
@@ -57,18 +54,8 @@ from tests.test_pages import signed_in  # noqa: E402
 @pytest.fixture(scope="module")
 def own_db(demo_db_url, tmp_path_factory):
     """A private copy of the demo database: these tests close cases."""
-    copy = tmp_path_factory.mktemp("ux") / "care.db"
-    source, target = sqlite3.connect(demo_source(demo_db_url)), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
-    url = f"sqlite:///{copy}"
-    previous = os.environ["DATABASE_URL"]
-    os.environ["DATABASE_URL"] = url
-    config.settings.cache_clear()
-    yield url
-    os.environ["DATABASE_URL"] = previous
-    config.settings.cache_clear()
+    with private_demo(demo_db_url, tmp_path_factory.mktemp("ux")) as url:
+        yield url
 
 
 def test_closing_a_case_asks_in_a_dialog_what_will_happen(own_db):
