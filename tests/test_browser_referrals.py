@@ -18,7 +18,7 @@ from care import referrals, users
 from db.engine import engine_for, session_scope
 from db.models import Case, FollowUp
 from db.models.partner import PartnerReferral
-from tests.browser_app import streamlit_app
+from tests.browser_app import settle, streamlit_app
 from tests.test_browser import (  # noqa: F401 (browser: a fixture)
     CHROMIUM, browser, click_until, log_in, open_page, wait_until,
 )
@@ -78,7 +78,9 @@ def test_refer_accept_log_then_withdraw_consent(own_server, own_db, browser, tmp
     open_page(coord, "Referrals to partners")
     _pick_case(coord, CODE)
     # A new referral to the shelter (the first partner in Nigeria by name): follow-up at 6 months.
-    coord.get_by_label("Purposes").first.click()
+    settle(coord)  # the case's page has finished drawing: a click during a rerun is overtaken by it
+    click_until(coord.get_by_label("Purposes").first,
+                coord.get_by_role("option", name="Follow-ups at the months named in the referral"))
     coord.get_by_role("option", name="Follow-ups at the months named in the referral").click()
     coord.keyboard.press("Escape")
     coord.get_by_label("Follow-ups the partner carries out (months after return)").first.click()

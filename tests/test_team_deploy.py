@@ -107,6 +107,7 @@ def route_to(nginx: deploy_env.Nginx, port: int) -> str:
         value = f"route-{n}"
         req = urllib.request.Request(f"{nginx.url}/", headers={"Cookie": f"care_route={value}"})
         urllib.request.urlopen(req, timeout=10, context=INSECURE).read()
+        wait_until(lambda: nginx.access_log.read_text().strip() != "", timeout=10)  # nginx writes it after answering
         last = nginx.access_log.read_text().strip().splitlines()[-1]
         if last.endswith(f"127.0.0.1:{port}"):
             return value
@@ -143,8 +144,17 @@ def log_in(page, url: str) -> None:
 
 
 def open_followups(page, url: str, case_id: int) -> None:
+    """Open the case's follow-ups by its address; on a loaded machine the first load of a new session
+    can be overtaken by its own rerun (the login cookie's answer): then reload, as a person would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.goto(f"{url}/followup?case={case_id}")
-    page.get_by_role("heading", name="Follow-up log").first.wait_for(timeout=60_000)
+    heading = page.get_by_role("heading", name="Follow-up log").first
+    try:
+        heading.wait_for(timeout=60_000)
+    except PlaywrightTimeout:
+        page.reload()
+        heading.wait_for(timeout=60_000)
 
 
 def living_where(page):
