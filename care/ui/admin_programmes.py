@@ -18,10 +18,8 @@ def settings_form(actor: Actor, current) -> None:
     start = pa.programme_input_of(current)
     with st.form(form.id):
         form.messages()
-        name = st.text_input(_("Name"), value=start.name, key=form.key("name"))
-        form.error("name")
-        funder = st.text_input(_("Funder"), value=start.funder, key=form.key("funder"))
-        form.error("funder")
+        name = form.text(_("Name"), start.name, "name")
+        funder = form.text(_("Funder"), start.funder, "funder")
         left, right = st.columns(2)
         with left:
             start_date = day_input(_("Start"), start.start_date, key=form.key("start"), form=form.name,

@@ -58,8 +58,7 @@ def organisation_edit_form(actor: Actor, org) -> None:
     form = Form(f"org_edit_{org.id}", version=org.version, slot="org_edit")
     with st.form(form.id):
         form.messages()
-        name = st.text_input(_("Name"), value=org.name, key=form.key("name"))
-        form.error("name")
+        name = form.text(_("Name"), org.name, "name")
         org_type = _org_type(form, org.org_type)
         _retire_buttons(form, org.retired, _("Save"),
                         lambda s: rl.organisation_update(s, actor, organisation_id=org.id, name=name,
@@ -84,8 +83,7 @@ def module_edit_form(actor: Actor, module) -> None:
     form = Form(f"module_edit_{module.id}", version=module.version, slot="module_edit")
     with st.form(form.id):
         form.messages()
-        name = st.text_input(_("Name"), value=module.name, key=form.key("name"))
-        form.error("name")
+        name = form.text(_("Name"), module.name, "name")
         _retire_buttons(form, module.retired, _("Rename"),
                         lambda s: rl.training_module_rename(s, actor, module_id=module.id, name=name,
                                                             version=form.version),

@@ -148,6 +148,13 @@ class Form:
         """Right after a widget: the error the last submit found on that field."""
         field_error(self.name, name)
 
+    def text(self, label: str, value: str, name: str, *, area: bool = False, **kw) -> str:
+        """A text field of the form keyed by `name`, and its error right under it."""
+        widget = st.text_area if area else st.text_input
+        typed = widget(label, value=value, key=self.key(name), **kw)
+        self.error(name)
+        return typed
+
     def has_errors(self) -> bool:
         return bool(st.session_state.get(ERRORS_KEY, {}).get(self.name))
 

@@ -56,10 +56,8 @@ def guardian_form(actor: Actor, case_id: int, f, today: date) -> None:
     form, done = _procedure_form(case_id, "guardian", f), _next(case_id, actor, today)
     with st.form(form.id):
         form.messages()
-        name = st.text_input(_("Name"), value=f.guardian_name, key=form.key("name"))
-        form.error("name")
-        organisation = st.text_input(_("Organisation"), value=f.guardian_organisation, key=form.key("organisation"))
-        form.error("organisation")
+        name = form.text(_("Name"), f.guardian_name, "name")
+        organisation = form.text(_("Organisation"), f.guardian_organisation, "organisation")
         contact = st.text_input(_("Contact (phone with country code, or e-mail)"), value=f.guardian_contact,
                                 key=form.key("contact"))
         form.error("contact")
@@ -94,18 +92,15 @@ def decision_form(actor: Actor, case_id: int, f, today: date) -> None:
         with c1:
             decided_on = day_input(form, _("Date of the decision"), f.bid_on, "decided_on", today)
         with c2:
-            body = st.text_input(_("Body that decided"), value=f.bid_body, key=form.key("body"))
-            form.error("body")
+            body = form.text(_("Body that decided"), f.bid_body, "body")
         with c3:
-            person = st.text_input(_("Person who decided"), value=f.bid_person, key=form.key("person"))
-            form.error("person")
+            person = form.text(_("Person who decided"), f.bid_person, "person")
         outcomes = list(minors.BID_OUTCOMES)
         outcome = st.radio(_("Outcome"), outcomes, key=form.key("outcome"),
                            index=outcomes.index(f.bid_outcome) if f.bid_outcome else None,
                            format_func=lambda c: label(minors.BID_OUTCOMES, c))
         form.error("outcome")
-        reasons = st.text_area(_("Reasons"), value=f.bid_reasons, key=form.key("reasons"))
-        form.error("reasons")
+        reasons = form.text(_("Reasons"), f.bid_reasons, "reasons", area=True)
         if st.form_submit_button(_("Save the decision")):
             form.submit(lambda s: record.minor_bid_record(
                 s, actor, case_id=case_id, version=form.version, decided_on=decided_on, body=body, person=person,
@@ -129,15 +124,13 @@ def family_form(actor: Actor, case_id: int, f, today: date) -> None:
         with c2:
             done_on = day_input(form, _("Done on"), f.family_done_on, "done_on", today)
         with c3:
-            done_by = st.text_input(_("Done by"), value=f.family_done_by, key=form.key("done_by"))
-            form.error("done_by")
+            done_by = form.text(_("Done by"), f.family_done_by, "done_by")
         outcomes = list(minors.FAMILY_OUTCOMES)
         outcome = st.radio(_("Outcome"), outcomes, key=form.key("outcome"),
                            index=outcomes.index(f.family_outcome) if f.family_outcome else None,
                            format_func=lambda c: label(minors.FAMILY_OUTCOMES, c))
         form.error("outcome")
-        documents = st.text_area(_("Documents received"), value=f.family_documents, key=form.key("documents"))
-        form.error("documents")
+        documents = form.text(_("Documents received"), f.family_documents, "documents", area=True)
         if st.form_submit_button(_("Save the family assessment")):
             form.submit(lambda s: record.minor_family_assessment_record(
                 s, actor, case_id=case_id, version=form.version, requested_on=requested_on, done_on=done_on,
